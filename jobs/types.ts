@@ -1,0 +1,53 @@
+import type { DateTime } from 'luxon';
+import type { Period } from '../src/calendar/period.js';
+import type { CheckType } from '../src/config/schema.js';
+import type { CheckOf, Config, Service } from '../src/config/normalize.js';
+import type { EvidenceWriter } from '../src/archive/store.js';
+import type { Clock } from '../src/lib/clock.js';
+import type { Logger } from '../src/lib/logger.js';
+import type { Finding, Result, Status } from '../src/lib/result.js';
+
+/**
+ * The contract between the worker and a check: a plain async function from input and context to
+ * an outcome. Handlers never import BullMQ, Redis or SMTP; they read sources, write evidence
+ * through `ctx.evidence`, read earlier results through `ctx.ledger`, and say what they found.
+ * The worker adds ids and timestamps, records the Result and seals the evidence.
+ */
+export interface CheckInput<T extends CheckType = CheckType> {
+  check: CheckOf<T>;
+  service: Service;
+  period: Period;
+  /** The nominal instant this run stands for (the schedule's fire time, or --at). */
+  scheduledAt: DateTime;
+}
+
+/** Read-only view of earlier results. */
+export interface LedgerReader {
+  /** Final results of `check` scheduled before `before` (ISO), newest scheduled first. */
+  previousResults(check: string, before: string, limit?: number): Promise<Result[]>;
+  latestResult(check: string, periodKey: string): Promise<Result | undefined>;
+}
+
+export interface CheckContext {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  evidence: EvidenceWriter;
+  ledger: LedgerReader;
+  runId: string;
+  attempt: number;
+  /** Aborted on timeout or forced shutdown; long reads should stop when it fires. */
+  signal: AbortSignal;
+}
+
+export interface CheckOutcome {
+  status: Status;
+  summary: string;
+  metrics: Record<string, unknown>;
+  findings: Finding[];
+}
+
+export interface CheckHandler<T extends CheckType = CheckType> {
+  type: T;
+  run(input: CheckInput<T>, ctx: CheckContext): Promise<CheckOutcome>;
+}

@@ -1,0 +1,125 @@
+import { userInfo } from 'node:os';
+import { QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
+import { Archive } from '../../archive/store.js';
+import { parsePeriodKey, scheduledInstantFor } from '../../calendar/period.js';
+import { findCheck, PERIOD_KIND, type Config } from '../../config/normalize.js';
+import { findRun } from '../../ledger/runs.js';
+import { UnreachableError, UsageError } from '../../lib/errors.js';
+import { say } from '../../lib/i18n.js';
+import type { Result } from '../../lib/result.js';
+import { CHECK_QUEUE } from '../../queue/names.js';
+import type { CheckJobData } from '../../queue/payload.js';
+import { resolveRun, runCheck } from '../../../workers/run-check.js';
+import type { CheckJobReturn } from '../../../workers/check-worker.js';
+import { configOption, jsonOption, readConfig, withCheckQueue, withLedger, type CliContext, type CommandRegistrar, type CommonOptions } from '../common.js';
+import { exitCodeFor, formatResult } from '../format.js';
+
+interface RunOptions extends CommonOptions {
+  period?: string;
+  at?: string;
+  wait?: boolean;
+  local?: boolean;
+  timeout: number;
+}
+
+/**
+ * `dossier run <check>`: run a check now, for a period (--period) or as if scheduled at an
+ * instant (--at). Through the daemon by default (a manual job on the queue; --wait prints the
+ * Result), or in this process with --local (no daemon needed, still recorded in the ledger).
+ */
+export const registerRun: CommandRegistrar = (program, ctx, setExit) => {
+  program
+    .command('run')
+    .description('run a check now; --local runs it in this process, --wait waits for the daemon\'s result')
+    .argument('<check>', 'check id')
+    .option('--period <key>', 'period to run for: YYYY-MM (monthly checks) or YYYY-MM-DD')
+    .option('--at <iso>', 'run as if scheduled at this instant (ISO-8601; without offset: in the config timezone)')
+    .option('--wait', 'wait for the worker and print the result')
+    .option('--local', 'run in this process instead of through the daemon')
+    .option('--timeout <seconds>', 'with --wait: give up after this long', (v) => Number(v), 600)
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (checkId: string, opts: RunOptions) => {
+      const config = readConfig(opts);
+      const scheduledAt = instantFor(config, checkId, opts, ctx);
+      const result = opts.local ? await runLocal(config, ctx, checkId, scheduledAt, opts.period) : await runViaDaemon(config, ctx, checkId, scheduledAt, opts);
+      if (!result) return;
+      ctx.out(opts.json ? JSON.stringify(result, null, 2) : formatResult(config.locale, result));
+      setExit(exitCodeFor(result));
+    });
+};
+
+/** --at wins; else the instant the schedule would have fired for --period; else now. */
+function instantFor(config: Config, checkId: string, opts: RunOptions, ctx: CliContext): DateTime {
+  const check = findCheck(config, checkId);
+  if (!check) throw new UsageError(`no check "${checkId}" in ${config.file}; checks: ${config.checks.map((c) => c.id).join(', ')}`);
+  if (opts.at) {
+    const at = DateTime.fromISO(opts.at, { zone: config.timezone });
+    if (!at.isValid) throw new UsageError(`--at "${opts.at}" is not an ISO-8601 instant; write e.g. 2026-11-01T02:00:00+08:00`);
+    return at;
+  }
+  if (opts.period) {
+    const period = parsePeriodKey(PERIOD_KIND[check.type], opts.period, config.timezone);
+    if (period) return scheduledInstantFor(PERIOD_KIND[check.type], period, check.cron, config.timezone);
+  }
+  return ctx.clock.now().setZone(config.timezone);
+}
+
+async function runLocal(config: Config, ctx: CliContext, checkId: string, scheduledAt: DateTime, periodKey?: string): Promise<Result> {
+  return withLedger(config, ctx, async (ledger) => {
+    const deps = { config, ledger, archive: new Archive(config.archive.dir), clock: ctx.clock, logger: ctx.logger };
+    const { result } = await runCheck(deps, { checkId, scheduledAt, periodKey, trigger: 'local', attempt: 1, maxAttempts: 1 });
+    return result;
+  });
+}
+
+async function runViaDaemon(config: Config, ctx: CliContext, checkId: string, scheduledAt: DateTime, opts: RunOptions): Promise<Result | undefined> {
+  const { check, period } = resolveRun(config, { checkId, scheduledAt, periodKey: opts.period });
+  const data: CheckJobData = { checkId, scheduledAt: scheduledAt.toISO()!, periodKey: period.key, trigger: 'manual', requestedBy: safeUser() };
+  const jobId = `manual.${check.id}.${period.key}.${Date.now()}`;
+  return withCheckQueue(config, async (queue) => {
+    // Subscribe before adding, so a fast worker cannot finish the job before we listen.
+    const eventsConnection = opts.wait ? new Redis(config.redis.url, { maxRetriesPerRequest: null }) : undefined;
+    const events = eventsConnection ? new QueueEvents(CHECK_QUEUE, { connection: eventsConnection, prefix: config.redis.prefix }) : undefined;
+    try {
+      if (events) await events.waitUntilReady();
+      const job = await queue.add(check.type, data, {
+        jobId,
+        attempts: check.retries,
+        backoff: { type: 'exponential', delay: Math.round(check.retryDelaySeconds * 1000) },
+        removeOnComplete: { age: 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      });
+      if (!events) {
+        ctx.out(opts.json ? JSON.stringify({ jobId: job.id, check: check.id, period: period.key, queued: true }) : say(config.locale, `已加入队列：${job.id}（用 --wait 等待结果）`, `Queued ${job.id} (use --wait to wait for the result)`));
+        return undefined;
+      }
+      let ret: CheckJobReturn;
+      try {
+        ret = (await job.waitUntilFinished(events, opts.timeout * 1000)) as CheckJobReturn;
+      } catch (err) {
+        if (String(err).includes('timed out')) {
+          throw new UnreachableError('worker', `no worker finished ${job.id} within ${opts.timeout}s; is the daemon running (\`npm start\` / \`dossier start\`)? Or use --local`);
+        }
+        throw err;
+      }
+      if (!ret?.runId) throw new Error(`job ${job.id} finished without a run id (${ret?.skipped ?? 'no reason given'})`);
+      const result = await withLedger(config, ctx, (ledger) => findRun(ledger, ret.runId!));
+      if (!result) throw new Error(`run ${ret.runId} is not in the ledger at ${config.ledger.url}; does this command use the daemon's config?`);
+      return result;
+    } finally {
+      if (events) await events.close();
+      eventsConnection?.disconnect();
+    }
+  });
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

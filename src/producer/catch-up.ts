@@ -1,0 +1,58 @@
+import type { Queue } from 'bullmq';
+import type { DateTime } from 'luxon';
+import { fireTimesBetween } from '../calendar/cron.js';
+import { periodFor } from '../calendar/period.js';
+import { PERIOD_KIND, type Check, type Config } from '../config/normalize.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { recordedPeriods } from '../ledger/runs.js';
+import type { Logger } from '../lib/logger.js';
+import { periodJobId, type CheckJobData } from '../queue/payload.js';
+
+export interface MissedPeriod {
+  periodKey: string;
+  scheduledAt: DateTime;
+}
+
+/**
+ * Periods of `check` whose scheduled instant lies in the last `catchUpDays` before `now` and
+ * that have no recorded result, oldest first, filtered by the `missed` policy. Pure: the caller
+ * supplies the recorded periods. BullMQ does not backfill, so this is what closes the gaps left
+ * by a daemon that was down or a Redis that was emptied.
+ */
+export function missedPeriods(check: Check, zone: string, now: DateTime, recorded: Set<string>): MissedPeriod[] {
+  if (!check.enabled || check.missed === 'skip' || check.catchUpDays === 0) return [];
+  const fires = fireTimesBetween(check.cron, zone, now.minus({ days: check.catchUpDays }), now);
+  const kind = PERIOD_KIND[check.type];
+  const byPeriod = new Map<string, DateTime>();
+  for (const fire of fires) {
+    const key = periodFor(kind, fire, zone).key;
+    if (!byPeriod.has(key)) byPeriod.set(key, fire);
+  }
+  const missing = [...byPeriod].filter(([key]) => !recorded.has(key)).map(([periodKey, scheduledAt]) => ({ periodKey, scheduledAt }));
+  return check.missed === 'once' ? missing.slice(-1) : missing;
+}
+
+/**
+ * Enqueues every missed period with a job id derived from (check, period): several producers
+ * doing this at once still give one job per period, and a period whose job is waiting or
+ * running is not added twice.
+ */
+export async function catchUp(config: Config, ledger: Ledger, queue: Queue, now: DateTime, logger: Logger): Promise<MissedPeriod[]> {
+  const enqueued: MissedPeriod[] = [];
+  for (const check of config.checks) {
+    const missed = missedPeriods(check, config.timezone, now, await recordedPeriods(ledger, check.id));
+    for (const m of missed) {
+      const data: CheckJobData = { checkId: check.id, scheduledAt: m.scheduledAt.toISO()!, periodKey: m.periodKey, trigger: 'catch-up' };
+      await queue.add(check.type, data, {
+        jobId: periodJobId(check.id, m.periodKey),
+        attempts: check.retries,
+        backoff: { type: 'exponential', delay: Math.round(check.retryDelaySeconds * 1000) },
+        removeOnComplete: true,
+        removeOnFail: { age: 30 * 24 * 3600 },
+      });
+      enqueued.push(m);
+    }
+    if (missed.length) logger.info({ check: check.id, periods: missed.map((m) => m.periodKey) }, 'missed periods enqueued');
+  }
+  return enqueued;
+}

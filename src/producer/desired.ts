@@ -1,0 +1,48 @@
+import { canonicalJson, sha256 } from '../lib/hash.js';
+import type { Config } from '../config/normalize.js';
+import type { CheckJobData } from '../queue/payload.js';
+
+/** One job scheduler as config wants it. */
+export interface DesiredSchedule {
+  id: string;
+  name: string;
+  pattern: string;
+  tz: string;
+  data: CheckJobData & { fingerprint: string };
+  opts: {
+    attempts: number;
+    backoff: { type: 'exponential'; delay: number };
+    removeOnComplete: { age: number; count: number };
+    removeOnFail: { age: number; count: number };
+  };
+}
+
+const DAY = 24 * 3600;
+
+/**
+ * The schedules config asks for: one per enabled check, id = check id (style habit 7). The
+ * fingerprint covers everything that shapes the scheduler, so reconcile compares one string
+ * and an unchanged check costs no Redis write.
+ */
+export function desiredSchedules(config: Config): DesiredSchedule[] {
+  return config.checks
+    .filter((c) => c.enabled)
+    .map((c) => {
+      const shape = {
+        id: c.id,
+        name: c.type,
+        pattern: c.cron,
+        tz: config.timezone,
+        data: { checkId: c.id, trigger: 'schedule' as const },
+        opts: {
+          attempts: c.retries,
+          backoff: { type: 'exponential' as const, delay: Math.round(c.retryDelaySeconds * 1000) },
+          // BullMQ keeps no lasting history (the ledger does); keep a little for debugging.
+          removeOnComplete: { age: 7 * DAY, count: 1000 },
+          removeOnFail: { age: 30 * DAY, count: 5000 },
+        },
+      };
+      const fingerprint = sha256(canonicalJson(shape)).slice(0, 16);
+      return { ...shape, data: { ...shape.data, fingerprint } };
+    });
+}

@@ -1,0 +1,90 @@
+import { DelayedError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { findCheck } from '../src/config/normalize.js';
+import { latestResult } from '../src/ledger/runs.js';
+import { tryLock } from '../src/queue/lock.js';
+import { CHECK_QUEUE } from '../src/queue/names.js';
+import { checkJobData, scheduledInstantOf } from '../src/queue/payload.js';
+import { resolveRun, runCheck, type RunDeps } from './run-check.js';
+
+export interface CheckJobReturn {
+  runId?: string;
+  status?: string;
+  skipped?: string;
+}
+
+/** How long a check's lock lives without renewal: a dead worker frees it after this. */
+const LOCK_TTL_MS = 60_000;
+/** A job that finds its check already running waits this long and tries again. */
+const OVERLAP_RETRY_MS = 5_000;
+
+export interface CheckWorkerOptions {
+  /** Connection for the BullMQ worker (maxRetriesPerRequest: null). */
+  connection: Redis;
+  /** Connection for locks (may be the same as the worker's). */
+  lockConnection: Redis;
+  prefix: string;
+  concurrency: number;
+  /** Current config; a function so SIGHUP reloads reach running workers. */
+  deps: () => RunDeps;
+  /** Fires when the process must stop now; running handlers are told to give up. */
+  abort: AbortSignal;
+}
+
+/**
+ * The BullMQ side of running checks: derives the scheduled instant, keeps runs of one check from
+ * overlapping, skips periods that already have a result (a scheduler job and a catch-up job for
+ * the same period), and turns a recoverable failure into a BullMQ retry.
+ */
+export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, CheckJobReturn> {
+  const processor = async (job: Job<unknown, CheckJobReturn>, token?: string): Promise<CheckJobReturn> => {
+    const deps = opts.deps();
+    const data = checkJobData.parse(job.data);
+    const check = findCheck(deps.config, data.checkId);
+    const log = deps.logger.child({ jobId: job.id, check: data.checkId });
+    if (!check || !check.enabled) {
+      log.warn('job for a check that is no longer in config (or disabled); dropped');
+      return { skipped: 'not-in-config' };
+    }
+    const scheduledAt = scheduledInstantOf(job, data, deps.config.timezone);
+    const lock = await tryLock(opts.lockConnection, `${opts.prefix}:lock:check:${check.id}`, LOCK_TTL_MS);
+    if (!lock) {
+      log.info({ retryInMs: OVERLAP_RETRY_MS }, 'another run of this check is in progress; waiting');
+      await job.moveToDelayed(Date.now() + OVERLAP_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    try {
+      if (data.trigger !== 'manual') {
+        const { period } = resolveRun(deps.config, { checkId: check.id, scheduledAt, periodKey: data.periodKey });
+        const existing = await latestResult(deps.ledger, check.id, period.key);
+        if (existing) {
+          log.info({ period: period.key, runId: existing.runId }, 'period already has a result; skipped');
+          return { skipped: 'already-recorded', runId: existing.runId, status: existing.status };
+        }
+      }
+      const { result, retry } = await runCheck(deps, {
+        checkId: check.id,
+        scheduledAt,
+        periodKey: data.periodKey,
+        trigger: data.trigger,
+        attempt: job.attemptsMade + 1,
+        maxAttempts: job.opts.attempts ?? 1,
+        jobId: job.id,
+        signal: opts.abort,
+      });
+      if (retry) throw new Error(result.error ?? 'attempt failed');
+      return { runId: result.runId, status: result.status };
+    } finally {
+      await lock.release();
+    }
+  };
+
+  const worker = new Worker<unknown, CheckJobReturn>(CHECK_QUEUE, processor, {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: opts.concurrency,
+    autorun: true,
+  });
+  worker.on('error', (err) => opts.deps().logger.warn({ err: err.message }, 'check worker error'));
+  return worker;
+}

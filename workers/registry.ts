@@ -1,0 +1,14 @@
+import type { CheckType } from '../src/config/schema.js';
+import type { CheckHandler } from '../jobs/types.js';
+import { policyFreshness } from '../jobs/policy-freshness.js';
+
+/** Check type → handler. The only place that knows which handlers exist. */
+type Registry = { [T in CheckType]?: CheckHandler<T> };
+
+export const handlers: Registry = {
+  'policy-freshness': policyFreshness,
+};
+
+export function handlerFor<T extends CheckType>(type: T): CheckHandler<T> | undefined {
+  return handlers[type] as CheckHandler<T> | undefined;
+}

@@ -1,0 +1,164 @@
+import type { DateTime } from 'luxon';
+import type { Archive } from '../src/archive/store.js';
+import { parsePeriodKey, periodFor, periodKeyFormat, serializePeriod, type Period } from '../src/calendar/period.js';
+import { findCheck, findService, PERIOD_KIND, type Check, type Config, type Service } from '../src/config/normalize.js';
+import type { Ledger } from '../src/ledger/ledger.js';
+import { recordRunFinished, recordRunStarted } from '../src/ledger/runs.js';
+import type { Clock } from '../src/lib/clock.js';
+import { PermanentError, UsageError, errorMessage } from '../src/lib/errors.js';
+import { say } from '../src/lib/i18n.js';
+import { newRunId } from '../src/lib/ids.js';
+import type { Logger } from '../src/lib/logger.js';
+import { redactUrl } from '../src/lib/logger.js';
+import type { Result, Trigger } from '../src/lib/result.js';
+import type { CheckOutcome } from '../jobs/types.js';
+import { handlerFor } from './registry.js';
+import { ledgerReader } from './ledger-reader.js';
+
+export interface RunDeps {
+  config: Config;
+  ledger: Ledger;
+  archive: Archive;
+  clock: Clock;
+  logger: Logger;
+  /** Handler lookup; the registry by default. Tests pass their own (a handler that fails twice). */
+  handlerFor?: typeof handlerFor;
+}
+
+export interface RunRequest {
+  checkId: string;
+  /** The nominal instant: the schedule's fire time, the catch-up period's instant, or --at. */
+  scheduledAt: DateTime;
+  /** Overrides the period derived from scheduledAt (`run --period`). */
+  periodKey?: string;
+  trigger: Trigger;
+  attempt: number;
+  maxAttempts: number;
+  jobId?: string;
+  /** Aborted when the process must stop now (second signal). */
+  signal?: AbortSignal;
+}
+
+export interface RunOutcome {
+  result: Result;
+  /** The attempt failed with a recoverable error and attempts remain: the caller should retry. */
+  retry: boolean;
+}
+
+/** Resolves a request to its check, service and period; throws UsageError when it cannot. */
+export function resolveRun(config: Config, req: Pick<RunRequest, 'checkId' | 'scheduledAt' | 'periodKey'>): { check: Check; service: Service; period: Period } {
+  const check = findCheck(config, req.checkId);
+  if (!check) {
+    throw new UsageError(`no check "${req.checkId}" in ${config.file}; checks: ${config.checks.map((c) => c.id).join(', ') || '(none)'}`);
+  }
+  const service = findService(config, check.service)!;
+  const kind = PERIOD_KIND[check.type];
+  const period = req.periodKey ? parsePeriodKey(kind, req.periodKey, config.timezone) : periodFor(kind, req.scheduledAt, config.timezone);
+  if (!period) {
+    throw new UsageError(`period "${req.periodKey}" does not fit check ${check.id} (${check.type}); write it as ${periodKeyFormat(kind)}`);
+  }
+  return { check, service, period };
+}
+
+/**
+ * One attempt of one check, from start row to sealed evidence and finish row. Used by the
+ * BullMQ worker and by `run --local`, so both record exactly the same way.
+ *
+ * Never loses a result: whatever happens inside the handler ends as a recorded attempt. A
+ * recoverable error with attempts left is recorded as `error` and reported back for a retry; a
+ * permanent error or the last attempt is recorded `inconclusive` with the message.
+ */
+export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutcome> {
+  const { config, ledger, archive, clock } = deps;
+  const { check, service, period } = resolveRun(config, req);
+  const zone = config.timezone;
+  const startedAt = clock.now().setZone(zone);
+  const runId = newRunId(startedAt);
+  const scheduledAt = req.scheduledAt.setZone(zone);
+  const logger = deps.logger.child({ check: check.id, service: service.id, period: period.key, runId, jobId: req.jobId, attempt: req.attempt });
+
+  const base = {
+    runId,
+    check: check.id,
+    type: check.type,
+    service: service.id,
+    period: serializePeriod(period),
+    scheduledAt: scheduledAt.toISO()!,
+    startedAt: startedAt.toISO()!,
+    attempt: req.attempt,
+    trigger: req.trigger,
+    ...(req.jobId ? { jobId: req.jobId } : {}),
+  };
+  const { interrupted } = await recordRunStarted(ledger, base);
+  if (interrupted.length) logger.warn({ interrupted }, 'earlier attempts of this period never finished; recorded as interrupted');
+  logger.info({ scheduledAt: base.scheduledAt, trigger: req.trigger }, 'run started');
+
+  const evidence = await archive.openRun({ service: service.id, check: check.id, period: period.key, runId }, base.startedAt);
+  const timeout = AbortSignal.timeout(check.timeoutMinutes * 60_000);
+  const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+
+  let outcome: CheckOutcome;
+  let error: string | undefined;
+  let retry = false;
+  try {
+    const handler = (deps.handlerFor ?? handlerFor)(check.type);
+    if (!handler) throw new PermanentError(`this build of Dossier has no handler for check type ${check.type}`);
+    outcome = await abortable(
+      handler.run({ check, service, period, scheduledAt }, { config, clock, logger, evidence, ledger: ledgerReader(ledger), runId, attempt: req.attempt, signal }),
+      signal,
+      () => (timeout.aborted ? `the run took longer than timeoutMinutes (${check.timeoutMinutes})` : 'the worker is shutting down'),
+    );
+  } catch (err) {
+    error = redactUrl(errorMessage(err));
+    const permanent = err instanceof PermanentError;
+    retry = !permanent && req.attempt < req.maxAttempts;
+    logger[retry ? 'warn' : 'error']({ err: error, permanent, willRetry: retry }, 'run failed');
+    outcome = {
+      status: 'inconclusive',
+      summary: say(config.locale, `检查未能完成：${error}`, `The check could not complete: ${error}`),
+      metrics: {},
+      findings: [
+        {
+          code: permanent ? 'bad-input' : 'run-error',
+          severity: 'fail',
+          message: say(config.locale, `第 ${req.attempt} 次尝试失败：${error}`, `Attempt ${req.attempt} failed: ${error}`),
+          data: { attempt: req.attempt, maxAttempts: req.maxAttempts, permanent },
+        },
+      ],
+    };
+  }
+
+  const files = await evidence.finalize();
+  const result: Result = {
+    ...base,
+    finishedAt: clock.now().setZone(zone).toISO()!,
+    status: retry ? 'error' : outcome.status,
+    summary: outcome.summary,
+    metrics: outcome.metrics,
+    findings: outcome.findings,
+    evidence: files,
+    ...(error ? { error } : {}),
+  };
+  await recordRunFinished(ledger, result);
+  logger.info({ status: result.status, evidence: files.length }, 'run finished');
+  return { result, retry };
+}
+
+/** Rejects when `signal` fires, so a stuck handler cannot hold the worker past its timeout. */
+function abortable<T>(work: Promise<T>, signal: AbortSignal, why: () => string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error(why()));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error(why()));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
