@@ -29,6 +29,8 @@ export interface CheckWorkerOptions {
   deps: () => RunDeps;
   /** Fires when the process must stop now; running handlers are told to give up. */
   abort: AbortSignal;
+  /** How long a job that finds its check running waits before trying again (default 5 s). */
+  overlapRetryMs?: number;
 }
 
 /**
@@ -49,8 +51,9 @@ export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, Chec
     const scheduledAt = scheduledInstantOf(job, data, deps.config.timezone);
     const lock = await tryLock(opts.lockConnection, `${opts.prefix}:lock:check:${check.id}`, LOCK_TTL_MS);
     if (!lock) {
-      log.info({ retryInMs: OVERLAP_RETRY_MS }, 'another run of this check is in progress; waiting');
-      await job.moveToDelayed(Date.now() + OVERLAP_RETRY_MS, token);
+      const wait = opts.overlapRetryMs ?? OVERLAP_RETRY_MS;
+      log.info({ retryInMs: wait }, 'another run of this check is in progress; waiting');
+      await job.moveToDelayed(Date.now() + wait, token);
       throw new DelayedError();
     }
     try {

@@ -12,7 +12,9 @@ afterEach(async () => env?.close());
 const lines = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}`).join('\n') + '\n';
 
 /** A workspace whose policy files are small temp files this test controls. */
-async function setup(check: Record<string, unknown> = {}, locale = 'en'): Promise<TestEnv & { files: Record<string, string> }> {
+type Files = { keywords: string; refuse: string; answer: string };
+
+async function setup(check: Record<string, unknown> = {}, locale = 'en'): Promise<TestEnv & { files: Files }> {
   const cfg = baseConfig({ locale });
   const svc = (cfg.services as Array<Record<string, any>>)[0]!;
   svc.sources.keywordLibrary = { file: '../policies/keywords.txt' };
@@ -20,7 +22,7 @@ async function setup(check: Record<string, unknown> = {}, locale = 'en'): Promis
   cfg.checks = [{ id: 'pf', type: 'policy-freshness', service: 'assistant', cron: '0 10 * * *', ...check }];
   env = await testEnv({ config: cfg, at: '2026-11-02T10:00:00+08:00' });
   const dir = join(env.dir, 'policies');
-  const files = { keywords: join(dir, 'keywords.txt'), refuse: join(dir, 'refuse.csv'), answer: join(dir, 'answer.txt') };
+  const files: Files = { keywords: join(dir, 'keywords.txt'), refuse: join(dir, 'refuse.csv'), answer: join(dir, 'answer.txt') };
   (await import('node:fs')).mkdirSync(dir, { recursive: true });
   writeFileSync(files.keywords, '# comment\n\n' + lines(12, 'kw-'));
   writeFileSync(files.refuse, 'id,question\n' + lines(6, 'r,'));
