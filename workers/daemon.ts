@@ -1,14 +1,17 @@
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Archive } from '../src/archive/store.js';
 import { loadConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/normalize.js';
 import type { Ledger } from '../src/ledger/ledger.js';
 import { openLedger } from '../src/ledger/open.js';
+import { ResultSpool } from '../src/ledger/spool.js';
 import { systemClock, type Clock } from '../src/lib/clock.js';
-import { errorMessage } from '../src/lib/errors.js';
+import { DossierError, ExitCode, errorCode, errorMessage } from '../src/lib/errors.js';
 import type { Logger } from '../src/lib/logger.js';
-import { catchUp } from '../src/producer/catch-up.js';
-import { reconcile } from '../src/producer/producer.js';
+import { DaemonMetrics } from '../src/ops/metrics.js';
+import { startOpsServer } from '../src/ops/server.js';
+import { SchedulerRole, type ScheduleAlert } from '../src/producer/scheduler.js';
 import { assertRedisReachable, daemonConnection } from '../src/queue/connection.js';
 import { CHECK_QUEUE } from '../src/queue/names.js';
 import { startCheckWorker } from './check-worker.js';
@@ -23,8 +26,6 @@ export interface DaemonOptions {
   clock?: Clock;
   /** How long SIGTERM waits for running checks before giving up on them. */
   drainTimeoutMs?: number;
-  /** How often the scheduler role looks for missed periods (default hourly). */
-  catchUpIntervalMs?: number;
 }
 
 export interface Daemon {
@@ -35,12 +36,14 @@ export interface Daemon {
   /** Gives up on running checks at once (second signal). */
   abortNow(): void;
   readonly config: Config;
+  /** The port /healthz and /metrics listen on, when enabled. */
+  readonly httpPort?: number;
 }
 
 /**
- * `dossier start`: the scheduler role (reconcile on start and SIGHUP, catch-up on start and
- * hourly) and the worker role (run checks), together or apart. Resources are released in the
- * reverse order of acquisition (style habit 8: start and stop mirror each other).
+ * `dossier start`: the scheduler role (one active leader: reconcile, catch-up, watchdog) and the
+ * worker role (run checks), together or apart. Resources are released in the reverse order of
+ * acquisition (style habit 8: start and stop mirror each other).
  */
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const clock = opts.clock ?? systemClock;
@@ -48,6 +51,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let config = loadConfig(opts.configPath);
   const releasers: Array<() => Promise<void>> = [];
   const abort = new AbortController();
+  const metrics = new DaemonMetrics();
 
   const release = async () => {
     while (releasers.length) {
@@ -60,32 +64,34 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await assertRedisReachable(config.redis.url);
     const ledger: Ledger = await openLedger(config.ledger.url, clock);
     releasers.push(() => ledger.close());
-    const archive = new Archive(config.archive.dir);
-    const deps = (): RunDeps => ({ config, ledger, archive, clock, logger });
+    const spool = new ResultSpool(join(config.dataDir, 'spool'));
+    await spool.flush(ledger, logger);
+    const spoolTimer = setInterval(() => void spool.flush(ledger, logger), 60_000);
+    releasers.push(async () => clearInterval(spoolTimer));
 
     const connection = daemonConnection(config.redis.url, logger, opts.role);
     releasers.push(async () => void connection.disconnect());
+    const queue = new Queue(CHECK_QUEUE, { connection, prefix: config.redis.prefix });
+    queue.on('error', (err) => logger.debug({ err: err.message }, 'check queue error'));
+    releasers.push(() => queue.close());
 
-    let queue: Queue | undefined;
-    const schedule = async (reason: string) => {
-      if (!queue) return;
-      await reconcile(config, queue, logger);
-      const missed = await catchUp(config, ledger, queue, clock.now(), logger);
-      logger.info({ reason, missed: missed.length }, 'scheduler pass done');
-    };
-
+    let scheduler: SchedulerRole | undefined;
     if (opts.role !== 'worker') {
-      queue = new Queue(CHECK_QUEUE, { connection, prefix: config.redis.prefix });
-      queue.on('error', (err) => logger.warn({ err: err.message }, 'check queue error'));
-      releasers.push(() => queue!.close());
-      await schedule('start');
-      const timer = setInterval(() => {
-        schedule('hourly catch-up').catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'catch-up failed; will try again'));
-      }, opts.catchUpIntervalMs ?? 3600_000);
-      releasers.push(async () => clearInterval(timer));
+      scheduler = new SchedulerRole({
+        config: () => config,
+        ledger,
+        queue,
+        redis: connection,
+        clock,
+        logger,
+        onAlert: (alert) => reportScheduleAlert(alert, logger),
+      });
+      scheduler.start();
+      releasers.push(() => scheduler!.stop());
     }
 
     if (opts.role !== 'scheduler') {
+      const deps = (): RunDeps => ({ config, ledger, archive: new Archive(config.archive.dir), clock, logger, spool });
       const worker = startCheckWorker({
         connection,
         lockConnection: connection,
@@ -93,8 +99,24 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         concurrency: config.workers.concurrency,
         deps,
         abort: abort.signal,
+        onResult: (r) => metrics.recordRun(r),
       });
       releasers.push(() => closeWorker(worker, opts.drainTimeoutMs ?? 60_000, logger, abort));
+    }
+
+    let httpPort: number | undefined;
+    if (config.http.enabled) {
+      const { server, port } = await startOpsServer(config.http.host, config.http.port, { redis: connection, ledger, queues: [queue], metrics, role: opts.role, scheduler: scheduler?.status }, logger).catch(
+        (err: unknown) => {
+          throw new DossierError(
+            `cannot serve /healthz and /metrics on ${config.http.host}:${config.http.port} (${errorCode(err) ?? errorMessage(err)}); another dossier may be running there: set http.port, or http.enabled: false`,
+            ExitCode.usage,
+            { cause: err },
+          );
+        },
+      );
+      httpPort = port;
+      releasers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     }
 
     logger.info({ role: opts.role, config: config.file, checks: config.checks.length, ledger: ledger.description }, 'dossier started');
@@ -103,6 +125,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       get config() {
         return config;
       },
+      httpPort,
       async reload() {
         try {
           config = loadConfig(opts.configPath);
@@ -110,7 +133,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           logger.error({ err: errorMessage(err) }, 'config reload failed; keeping the previous config');
           return;
         }
-        await schedule('reload');
+        await scheduler?.reload();
       },
       async stop() {
         logger.info('stopping: no new jobs; waiting for running checks');
@@ -125,6 +148,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await release();
     throw err;
   }
+}
+
+/** Until the notification pipeline is wired in, a schedule alert is an error log line. */
+async function reportScheduleAlert(alert: ScheduleAlert, logger: Logger): Promise<void> {
+  logger.error({ check: alert.checkId, problem: alert.problem }, alert.message);
 }
 
 async function closeWorker(worker: { close(force?: boolean): Promise<void> }, timeoutMs: number, logger: Logger, abort: AbortController): Promise<void> {

@@ -38,7 +38,7 @@ function connect(): Redis {
 async function setup(checks: Array<Record<string, unknown>>, handlers: Partial<Record<CheckType, CheckHandler<any>>> = {}): Promise<TestEnv> {
   env = await testEnv({ config: baseConfig({ checks }) });
   // Workers stamp startedAt with the real clock; handlers still get the scheduled instant.
-  const deps = { ...env, clock: systemClock, handlerFor: ((t: CheckType) => handlers[t] ?? registry(t)) as typeof registry };
+  const deps = { ...env, clock: systemClock, handlerFor: (t: CheckType) => handlers[t] ?? registry(t) };
   queue = new Queue(CHECK_QUEUE, { connection: connect(), prefix: env.config.redis.prefix });
   worker = startCheckWorker({
     connection: connect(),
