@@ -19,8 +19,8 @@ export interface CheckJobReturn {
 
 /** How long a check's lock lives without renewal: a dead worker frees it after this. */
 const LOCK_TTL_MS = 60_000;
-/** A job that finds its check already running waits this long and tries again. */
-const OVERLAP_RETRY_MS = 5_000;
+/** A job that finds its check already running waits this long and tries again (one cheap Redis call). */
+const OVERLAP_RETRY_MS = 1_000;
 /** Interrupted starts tolerated beyond the configured attempts before a job is given up. */
 const STALL_ALLOWANCE = 2;
 
@@ -42,7 +42,7 @@ export interface CheckWorkerOptions {
   deps: () => RunDeps;
   /** Fires when the process must stop now; running handlers are told to give up. */
   abort: AbortSignal;
-  /** How long a job that finds its check running waits before trying again (default 5 s). */
+  /** How long a job that finds its check running waits before trying again (default 1 s). */
   overlapRetryMs?: number;
   /** Called with every recorded attempt (metrics). */
   onResult?: (result: Result) => void;
@@ -67,7 +67,7 @@ export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, Chec
     const lock = await tryLock(opts.lockConnection, `${opts.prefix}:lock:check:${check.id}`, LOCK_TTL_MS);
     if (!lock) {
       const wait = opts.overlapRetryMs ?? OVERLAP_RETRY_MS;
-      log.info({ retryInMs: wait }, 'another run of this check is in progress; waiting');
+      log.debug({ retryInMs: wait }, 'another run of this check is in progress; waiting');
       await job.moveToDelayed(Date.now() + wait, token);
       throw new DelayedError();
     }

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
 /** A free TCP port on 127.0.0.1. */
@@ -26,14 +29,16 @@ export interface PrivateRedis {
 
 /**
  * A private, disposable redis-server for tests that stop, restart or empty Redis. The shared
- * Redis at 6379 is never touched by such tests.
+ * Redis at 6379 is never touched by such tests. Without `persist`, a restart comes back empty.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(opts: { /** Keep data across stop/start (AOF in a temp dir). */ persist?: boolean } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   let proc: ChildProcess | undefined;
   const url = `redis://127.0.0.1:${port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'redis-'));
+  const persistence = opts.persist ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir] : ['--appendonly', 'no'];
   const start = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       r.on('error', () => undefined);
