@@ -92,6 +92,9 @@ export function policySections(config: Config, checks: CheckRuns[], window: Expo
  * complaint-sla per month: the month's runs and the numbers of its last result. Which numbers a
  * result carries is the check's business; every top-level numeric metric is shown (at most 8).
  */
+/** Complaint figures in the order a reader expects them; others follow alphabetically. */
+const PREFERRED = ['received', 'responded', 'resolved', 'open', 'overdue', 'breaches', 'medianWorkingDays', 'p95WorkingDays', 'slaCompliance', 'compliance'];
+
 export function complaintSections(checks: CheckRuns[], window: ExportWindow): GenericSection[] {
   return checks
     .filter((c) => c.type === 'complaint-sla')
@@ -107,7 +110,8 @@ export function complaintSections(checks: CheckRuns[], window: ExportWindow): Ge
         }
         return { month, runs, last, numbers };
       });
-      const columns = [...new Set(months.flatMap((m) => Object.keys(m.numbers)))].sort().slice(0, 8);
+      const rank = (k: string) => (PREFERRED.indexOf(k) + 1 || PREFERRED.length + 1);
+      const columns = [...new Set(months.flatMap((m) => Object.keys(m.numbers)))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).slice(0, 8);
       return { check: check.id, months, columns };
     });
 }

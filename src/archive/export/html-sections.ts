@@ -73,7 +73,7 @@ export function safetyLogsSection(d: PackageData): string {
         return `<tr class="${m.state}" data-month="${m.month}"><td>${m.month}</td><td>${badge(l, m.state)}</td><td colspan="8">${esc(text)}</td></tr>`;
       }
       const r = m.run!.result;
-      return `<tr class="present s-${esc(r.status)}" data-month="${m.month}"><td>${m.month}</td><td>${badge(l, r.status)}</td><td class="num">${int(m.total)}</td><td class="num">${int(m.passed)}</td><td class="num">${int(m.blocked)}</td><td class="num">${int(m.reviewed)}</td><td class="num">${int(m.malformed)}</td><td class="num">${pct(m.violationRate)}</td><td class="num">${m.run!.attempts}</td><td>${evidenceLinks(r.evidence ?? [])}</td></tr>`;
+      return `<tr class="present st-${esc(r.status)}" data-month="${m.month}"><td>${m.month}</td><td>${badge(l, r.status)}</td><td class="num">${int(m.total)}</td><td class="num">${int(m.passed)}</td><td class="num">${int(m.blocked)}</td><td class="num">${int(m.reviewed)}</td><td class="num">${int(m.malformed)}</td><td class="num">${pct(m.violationRate)}</td><td class="num">${m.run!.attempts}</td><td>${evidenceLinks(r.evidence ?? [])}</td></tr>`;
     });
     const cats = s.categories.length
       ? table(
@@ -99,9 +99,9 @@ export function casesSection(d: PackageData): string {
   const row = (c: PackageData['cases'][number]) => {
     const r = c.resolution;
     const how = r
-      ? [r.how, r.who && say(l, `经办：${r.who}`, `by ${r.who}`), r.when && when(r.when, d.timezone), r.reference && say(l, `备案参考号：${r.reference}`, `filing reference: ${r.reference}`)].filter(Boolean).join(' · ')
+      ? [r.how && howText(l, r.how), r.who && say(l, `经办：${r.who}`, `by ${r.who}`), r.when && when(r.when, d.timezone), r.reference && say(l, `备案参考号：${r.reference}`, `filing reference: ${r.reference}`)].filter(Boolean).join(' · ')
       : DASH;
-    return `<tr class="case s-${c.state === 'resolved' ? 'pass' : 'fail'}"><td><code>${esc(c.caseId)}</code></td><td><code>${esc(c.check)}</code></td><td>${esc(c.code ?? DASH)}</td><td>${esc(c.message ?? DASH)}</td><td>${esc(when(c.firstSeen, d.timezone))}</td><td>${esc(c.deadline ?? DASH)}</td><td>${badge(l, c.state)}</td><td>${esc(how || DASH)}</td></tr>`;
+    return `<tr class="case st-${c.state === 'resolved' ? 'pass' : 'fail'}"><td><code>${esc(c.caseId)}</code></td><td><code>${esc(c.check)}</code></td><td>${esc(c.code ?? DASH)}</td><td>${esc(c.message ?? DASH)}</td><td>${esc(when(c.firstSeen, d.timezone))}</td><td>${esc(c.deadline ?? DASH)}</td><td>${badge(l, c.state)}</td><td>${esc(how || DASH)}</td></tr>`;
   };
   const head = [say(l, '案件', 'Case'), say(l, '检查', 'Check'), say(l, '类型', 'Code'), say(l, '说明', 'Message'), say(l, '首次发现', 'First seen'), say(l, '截止日期', 'Deadline'), say(l, '状态', 'State'), say(l, '如何关闭', 'How it was closed')];
   const feature = d.cases.filter((c) => typeOf.get(c.check) === 'feature-changes');
@@ -122,7 +122,6 @@ export function policySection(d: PackageData): string {
     const chart = monthChart({
       title: say(l, `${p.check}：关键词库最长未更新天数（每月）`, `${p.check}: keyword library, longest time unchanged per month`),
       months: p.months.map((m) => m.month),
-      bars: { label: say(l, '检查次数', 'runs'), values: p.months.map((m) => (m.runs.length ? m.runs.length : undefined)), format: int },
       line: { label: say(l, '关键词库未更新天数（月内最大）', 'keyword library days unchanged (month max)'), values: p.months.map((m) => m.keywordUnchangedDaysMax), format: (n) => say(l, `${int(n)} 天`, `${int(n)} d`) },
       thresholds: [
         { kind: 'warn', value: p.keywordDays.warn, label: say(l, `警告 ${p.keywordDays.warn} 天`, `warn ${p.keywordDays.warn} d`) },
@@ -158,9 +157,9 @@ export function complaintsSection(d: PackageData): string {
         return `<tr class="${state}" data-month="${m.month}"><td>${m.month}</td><td colspan="${3 + c.columns.length}">${badge(l, state)}</td></tr>`;
       }
       const w = worst(m.runs.map((r) => r.result.status)) ?? 'inconclusive';
-      return `<tr data-month="${m.month}"><td>${m.month}</td><td class="num">${m.runs.length}</td><td>${badge(l, w)}</td>${c.columns.map((k) => `<td class="num">${int(m.numbers[k])}</td>`).join('')}<td>${esc(m.last?.result.summary ?? DASH)}</td></tr>`;
+      return `<tr data-month="${m.month}"><td>${m.month}</td><td class="num">${m.runs.length}</td><td>${badge(l, w)}</td>${c.columns.map((k) => `<td class="num">${isRate(k) ? pct(m.numbers[k], 1) : int(m.numbers[k])}</td>`).join('')}<td>${esc(m.last?.result.summary ?? DASH)}</td></tr>`;
     });
-    const head = [say(l, '月份', 'Month'), say(l, '检查次数', 'Runs'), say(l, '最差状态', 'Worst status'), ...c.columns, say(l, '月末结果摘要', 'Last result')];
+    const head = [say(l, '月份', 'Month'), say(l, '检查次数', 'Runs'), say(l, '最差状态', 'Worst status'), ...c.columns.map((k) => metricLabel(l, k)), say(l, '月末结果摘要', 'Last result')];
     return `<h3><code>${esc(c.check)}</code></h3>\n${table(head, rows, 'months complaints')}`;
   });
   return `<section id="complaint-sla">
@@ -208,4 +207,39 @@ function statusCounts(d: PackageData, runs: FinalRun[]): string {
   const counts = new Map<string, number>();
   for (const r of runs) counts.set(r.result.status, (counts.get(r.result.status) ?? 0) + 1);
   return [...counts.entries()].map(([s, n]) => `${badge(d.locale, s)} ${n}`).join(' ');
+}
+
+const HOW: Record<string, [string, string]> = {
+  'change-filed': ['已提交变更备案', 'change filing submitted'],
+  'baseline-accepted': ['已确认新基线（变更备案）', 'new baseline accepted (change filed)'],
+  reverted: ['变更已撤回，自动关闭', 'the change was reverted; closed by itself'],
+  responded: ['已答复', 'responded'],
+  resolved: ['已处理完毕', 'resolved'],
+};
+
+function howText(l: PackageData['locale'], how: string): string {
+  const t = HOW[how];
+  return t ? say(l, ...t) : how;
+}
+
+const METRIC: Record<string, [string, string]> = {
+  received: ['收到', 'received'],
+  responded: ['已答复', 'responded'],
+  resolved: ['已解决', 'resolved'],
+  open: ['未结', 'open'],
+  overdue: ['超期', 'overdue'],
+  breaches: ['超时答复', 'breaches'],
+  medianWorkingDays: ['处理时长中位数（工作日）', 'median (working days)'],
+  p95WorkingDays: ['处理时长 P95（工作日）', 'p95 (working days)'],
+  slaCompliance: ['时限达标率', 'within limit'],
+  compliance: ['时限达标率', 'within limit'],
+};
+
+function metricLabel(l: PackageData['locale'], key: string): string {
+  const t = METRIC[key];
+  return t ? say(l, ...t) : key;
+}
+
+function isRate(key: string): boolean {
+  return /(Rate|Ratio|compliance|Compliance)$/.test(key);
 }

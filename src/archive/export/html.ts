@@ -134,8 +134,9 @@ th{background:#f3f5f8;font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.missing td{background:var(--miss)}tr.missing td:first-child{border-left:4px solid var(--fail)}
 tr.future td{background:var(--future);color:var(--muted)}
-tr.s-fail td:first-child{border-left:4px solid var(--fail)}tr.s-warn td:first-child{border-left:4px solid var(--warn)}
+tr.st-fail td:first-child,tr.st-inconclusive td:first-child{border-left:4px solid var(--fail)}tr.st-warn td:first-child{border-left:4px solid var(--warn)}
 td.cell-missing{background:var(--miss)}td.cell-future{background:var(--future)}
+table.overview th,table.overview td{padding:3px 4px;white-space:nowrap;font-size:12px}table.overview code{word-break:normal}
 .badge{display:inline-block;padding:0 6px;border-radius:10px;font-size:12px;border:1px solid currentColor;white-space:nowrap}
 .s-pass{color:var(--pass)}.s-warn{color:var(--warn)}.s-fail,.s-error,.s-failed{color:var(--fail)}.s-inconclusive{color:#6941c6}
 .s-missing{color:var(--fail);background:var(--miss)}.s-future,.s-pending{color:var(--muted)}.s-open{color:var(--fail)}.s-acknowledged{color:var(--warn)}.s-resolved,.s-sent{color:var(--pass)}
@@ -146,7 +147,7 @@ section.problems{border:2px solid var(--fail);border-radius:6px;padding:0 16px;m
 .muted{color:var(--muted)}
 svg.chart{max-width:100%;height:auto;display:block;margin:8px 0}
 svg .grid{stroke:#e6e9ee}svg .axis-line{stroke:#98a2b3}svg .axis,svg .legend{font-size:11px;fill:var(--muted)}
-svg .bar{fill:#9db4d3}svg .line{fill:none;stroke:#1d4ed8;stroke-width:2}svg .dot{fill:#1d4ed8}
+svg .bar,svg .bar-key{fill:#9db4d3}svg .line,svg .line-key{fill:none;stroke:#1d4ed8;stroke-width:2}svg .dot{fill:#1d4ed8}
 svg .threshold{stroke-dasharray:6 4;stroke-width:1.5}svg .threshold-warn{stroke:var(--warn)}svg .threshold-fail{stroke:var(--fail)}
 svg .threshold-label{font-size:11px}svg .threshold-warn-label{fill:var(--warn)}svg .threshold-fail-label{fill:var(--fail)}
 svg .band-missing{fill:var(--miss)}svg .band-future{fill:var(--future)}svg .band-label{font-size:11px;font-weight:600}svg .band-missing-label{fill:var(--fail)}svg .band-future-label{fill:var(--muted)}

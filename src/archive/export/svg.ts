@@ -87,11 +87,11 @@ export function monthChart(c: MonthChart): string {
   const legend: string[] = [];
   let lx = M.left;
   if (c.bars) {
-    legend.push(`<rect class="bar" x="${lx}" y="${H - 16}" width="12" height="10"/><text class="legend" x="${lx + 16}" y="${H - 7}">${esc(c.bars.label)}</text>`);
-    lx += 24 + c.bars.label.length * 9;
+    legend.push(`<rect class="bar-key" x="${lx}" y="${H - 16}" width="12" height="10"/><text class="legend" x="${lx + 16}" y="${H - 7}">${esc(c.bars.label)}</text>`);
+    lx += 28 + textWidth(c.bars.label);
   }
   if (c.line) {
-    legend.push(`<line class="line" x1="${lx}" x2="${lx + 14}" y1="${H - 11}" y2="${H - 11}"/><text class="legend" x="${lx + 18}" y="${H - 7}">${esc(c.line.label)}</text>`);
+    legend.push(`<line class="line-key" x1="${lx}" x2="${lx + 14}" y1="${H - 11}" y2="${H - 11}"/><text class="legend" x="${lx + 18}" y="${H - 7}">${esc(c.line.label)}</text>`);
   }
 
   return [
@@ -121,4 +121,9 @@ export function niceMax(v: number): number {
 /** Coordinates with at most one decimal: short and the same on every run. */
 function f(n: number): string {
   return String(Math.round(n * 10) / 10);
+}
+
+/** Rough width of a label at 11px: CJK characters are twice as wide as Latin ones. */
+function textWidth(s: string): number {
+  return [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/.test(ch) ? 11 : 6.5), 0);
 }

@@ -101,7 +101,7 @@ describe('dossier export: the review package', () => {
       expect(html).toMatch(new RegExp(`<tr class="missing" data-month="${m}">`));
       expect(html).toContain(`<title>${m}: 缺失</title>`);
     }
-    expect(html).toMatch(/<tr class="present s-fail" data-month="2026-07">/);
+    expect(html).toMatch(/<tr class="present st-fail" data-month="2026-07">/);
     expect((html.match(/<tr class="[^"]*" data-month="\d{4}-\d{2}"><td>/g) ?? []).length).toBeGreaterThanOrEqual(12);
     expect(html).not.toMatch(/<script|src=|@import|url\(/i);
   });
