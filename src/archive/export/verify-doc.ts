@@ -85,9 +85,14 @@ ledger.jsonl 每一行的哈希能否由其内容重新算出、seq 是否连续
 而该行内容包含上一行的哈希（\`prev_hash\`）。因此改动任何一行，都会使它之后所有行的哈希以及链头改变。
 证据文件的 sha256 记录在对应检查结果行（\`runs\` 表 \`finished\` 行的 \`body.evidence\`）中。
 
-本包从锚点一直连续到导出时的链头。包本身无法证明这个链头是真实的：请把上面的链头哈希与
-**当天的每日摘要邮件**中的账本链头（邮件在账本之外留存了链头），或与服务器上 \`npx dossier verify\`
-打印的链头及其历史进行比对。链头一致，则包内每一行、每个证据文件都与当时账本记录的完全一致。
+本包从锚点一直连续到导出时的链头。包本身无法证明这个链头是真实的，需要与账本之外留存的记录核对：
+
+- 在服务器上运行 \`npx dossier verify --package 档案包.zip --against-ledger\`：逐行核对包内账本行与服务器账本完全一致；
+  再运行 \`npx dossier verify\` 校验服务器账本的整条哈希链。
+- **每日摘要邮件**载有当天的账本链头，把链头留存在服务器之外：导出之后发出的摘要所载链头是本链头的后续，
+  服务器账本中从本链头到该链头的各行（由上一步校验）把两者连在一起。
+
+链头一致，则包内每一行、每个证据文件都与当时账本记录的完全一致。
 
 ## 四、不用 Dossier，自行重算哈希链（Python 3）
 
@@ -149,10 +154,15 @@ any row therefore changes the hash of every row after it, up to the head. Eviden
 rows that recorded them (\`body.evidence\` of the \`finished\` rows of table \`runs\`).
 
 This package runs unbroken from the anchor to the chain head at export. The package alone cannot
-prove that this head is genuine: compare the head hash above with the chain head in **the daily
-digest email** of that day (the email keeps the head outside the ledger's machine), or with the head
-\`npx dossier verify\` prints on the server. If they match, every row and every evidence file here is
-exactly what the ledger recorded.
+prove that this head is genuine; tie it to records kept outside the package:
+
+- On the server, \`npx dossier verify --package PACKAGE.zip --against-ledger\` checks every ledger row
+  of this package against the server's ledger, and \`npx dossier verify\` checks that ledger's whole chain.
+- **The daily digest email** carries each day's chain head, keeping it outside the ledger's machine:
+  a digest sent after the export carries a head that descends from this one, and the server's rows
+  between the two (checked by the step above) link them.
+
+When they match, every row and every evidence file here is exactly what the ledger recorded.
 
 ## 4. Recompute the chain without Dossier (Python 3)
 
