@@ -79,8 +79,9 @@ describe.each(['zh-CN', 'en'] as const)('index.html in headless Chromium (%s)', 
     expect(await missing.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-month')))).toEqual(['2026-02', '2026-05']);
     expect(await missing.first().isVisible()).toBe(true);
     // Highlighted: the missing row's background is not the page's white.
-    // A string, so the test's TypeScript needs no DOM types: it runs in the page.
-    const bg = await missing.first().locator('td').first().evaluate('(td) => getComputedStyle(td).backgroundColor') as string;
+    // Runs in the page; the cast spares the test's TypeScript the DOM types.
+    type Win = { getComputedStyle(e: unknown): { backgroundColor: string } };
+    const bg = await missing.first().locator('td').first().evaluate((td) => (globalThis as unknown as Win).getComputedStyle(td).backgroundColor);
     expect(bg).toBe('rgb(253, 226, 226)'); // --miss
 
     // The other tables are there and filled.
