@@ -16,7 +16,7 @@ import { addMonths, nextDueDate, type ExportWindow } from './window.js';
  */
 export async function gatherPackage(ledger: Ledger, config: Config, service: Service, window: ExportWindow, locale: Locale): Promise<PackageData> {
   const head = await headWithTime(ledger);
-  const ctx: GatherContext = { ledger, config, service, window, head: head.seq, startIso: utcIso(window.start), endIso: utcIso(window.end) };
+  const ctx: GatherContext = { ledger, config, service, window, head: head.seq, headHash: head.hash, startIso: utcIso(window.start), endIso: utcIso(window.end) };
 
   const { checks, evidence, runSeqs } = await gatherRuns(ctx);
   const cases = await gatherCases(ctx);
@@ -62,6 +62,7 @@ export interface GatherContext {
   window: ExportWindow;
   /** The chain head's seq: nothing after it is read. */
   head: number;
+  headHash: string;
   startIso: string;
   endIso: string;
 }
@@ -139,7 +140,7 @@ async function ledgerRange(ledger: Ledger, ctx: GatherContext, used: number[]): 
     if (r?.m !== null && r?.m !== undefined) from = Math.min(from, Number(r.m));
   }
   for (const seq of used) from = Math.min(from, seq);
-  if (from > ctx.head) return { fromSeq: ctx.head + 1, toSeq: ctx.head, anchor: { seq: ctx.head, hash: (await ledger.head()).hash } };
+  if (from > ctx.head) return { fromSeq: ctx.head + 1, toSeq: ctx.head, anchor: { seq: ctx.head, hash: ctx.headHash } };
   if (from <= 1) return { fromSeq: 1, toSeq: ctx.head, anchor: { seq: 0, hash: GENESIS_HASH } };
   const [before] = await ledger.chainRows(from - 2, from - 1);
   // A missing predecessor means a damaged ledger; the first row's own prev_hash is then the only

@@ -52,16 +52,18 @@ export async function verifyPackage(file: string, opts: { locale?: Locale; live?
     const files = zip.entries.filter((e) => !e.fileName.endsWith('/'));
     const byName = new Map<string, Entry>();
     const p = report.problems;
+    const twice = new Set<string>();
     for (const e of files) {
-      if (byName.has(e.fileName)) p.push(say(locale, `${e.fileName}：在包内出现了不止一次`, `${e.fileName}: appears more than once in the package`));
+      if (byName.has(e.fileName)) twice.add(e.fileName);
       byName.set(e.fileName, e);
     }
 
     const manifest = await readManifest(zip, byName.get(MANIFEST_FILE), (m) => p.push(m(locale)));
     if (manifest && !opts.locale && (manifest.locale === 'en' || manifest.locale === 'zh-CN')) locale = report.locale = manifest.locale;
     const l = locale;
+    for (const name of twice) p.push(say(l, `${name}：在包内出现了不止一次`, `${name}: appears more than once in the package`));
     const sumsEntry = byName.get(SUMS_FILE);
-    const sumsText = sumsEntry ? await readSmall(zip, sumsEntry) : undefined;
+    const sumsText = sumsEntry ? await readSmall(zip, sumsEntry).catch(() => undefined) : undefined;
     const sums = sumsText ? parseSha256sums(sumsText.toString('utf8')) : undefined;
     if (!sums) p.push(say(l, `${SUMS_FILE} 缺失或无法读取`, `${SUMS_FILE} is missing or unreadable`));
     for (const line of sums?.bad ?? []) p.push(say(l, `${SUMS_FILE} 第 ${line} 行格式不对（应为“sha256␣␣文件名”）`, `${SUMS_FILE} line ${line} is malformed (expected "sha256  name")`));
@@ -77,32 +79,26 @@ export async function verifyPackage(file: string, opts: { locale?: Locale; live?
     const refs = new Map<string, Ref>();
     const runRows: Array<{ seq: number; service: string; period: string; evidence: string[] }> = [];
     const rowHashes = new Map<number, string>();
+    const unreadable = new Set<string>();
     for (const e of [...byName.values()]) {
-      const source = await zip.open(e);
-      const stream = source.pipe(hashing((h) => actual.set(e.fileName, h)));
-      // pipe() does not pass errors on (a truncated or corrupt entry): without this the reads below would wait forever.
-      source.on('error', (err) => stream.destroy(err));
-      if (e.fileName === LEDGER_FILE && manifest) {
-        const checker = new SegmentChecker(l, manifest.ledger);
-        let n = 0;
-        for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
-          const row = checker.add(++n, line);
-          if (row) collect(row, refs, runRows, rowHashes);
-        }
-        p.push(...checker.finish(manifest.ledger.head).map((x) => x.message));
-        report.rows = checker.rows;
-      } else {
-        stream.resume();
-        await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject));
+      try {
+        await readEntry(zip, e, l, manifest, actual, (checker) => {
+          p.push(...checker.finish(manifest!.ledger.head).map((x) => x.message));
+          report.rows = checker.rows;
+        }, (row) => collect(row, refs, runRows, rowHashes));
+      } catch (err) {
+        unreadable.add(e.fileName);
+        p.push(say(l, `${e.fileName}：无法读取（ZIP 中的数据已损坏：${errorMessage(err)}）`, `${e.fileName}: cannot be read (its data in the ZIP is damaged: ${errorMessage(err)})`));
       }
     }
     report.files = actual.size;
     if (manifest && !byName.has(LEDGER_FILE)) p.push(say(l, `${LEDGER_FILE} 缺失`, `${LEDGER_FILE} is missing`));
 
-    p.push(...checkSums(l, actual, sums?.entries));
+    p.push(...checkSums(l, actual, sums?.entries, unreadable));
     if (manifest) {
-      p.push(...checkManifestFiles(l, actual, manifest));
-      p.push(...checkEvidence(l, actual, refs, runRows, manifest));
+      p.push(...checkManifestFiles(l, actual, manifest, unreadable));
+      if (actual.has(LEDGER_FILE)) p.push(...checkEvidence(l, actual, refs, runRows, manifest));
+      else p.push(say(l, `没有可读的 ${LEDGER_FILE}，证据文件无法与账本核对`, `no readable ${LEDGER_FILE}: the evidence files could not be checked against the ledger`));
       report.evidence = [...actual.keys()].filter((n) => n.startsWith(EVIDENCE_DIR)).length;
       if (opts.live) p.push(...(await checkLive(l, opts.live, manifest, rowHashes)));
     }
@@ -123,8 +119,14 @@ async function readManifest(zip: PackageZip, entry: Entry | undefined, problem: 
     problem((l) => say(l, `${MANIFEST_FILE} 缺失`, `${MANIFEST_FILE} is missing`));
     return undefined;
   }
+  let buf: Buffer | undefined;
   try {
-    const buf = await readSmall(zip, entry);
+    buf = await readSmall(zip, entry);
+  } catch (err) {
+    problem((l) => say(l, `${MANIFEST_FILE}：无法读取（ZIP 中的数据已损坏：${errorMessage(err)}）`, `${MANIFEST_FILE}: cannot be read (its data in the ZIP is damaged: ${errorMessage(err)})`));
+    return undefined;
+  }
+  try {
     const m = buf ? (JSON.parse(buf.toString('utf8')) as PackageManifest) : undefined;
     const ledger = asRecord(m?.ledger);
     const ok =
@@ -145,6 +147,37 @@ async function readManifest(zip: PackageZip, entry: Entry | undefined, problem: 
     problem((l) => say(l, `${MANIFEST_FILE} 不是有效的 JSON`, `${MANIFEST_FILE} is not valid JSON`));
   }
   return undefined;
+}
+
+/**
+ * Streams one entry through sha256; ledger.jsonl also goes line by line through the segment check.
+ * Errors of the entry's stream (a damaged deflate stream, a wrong size) reject, naming no hang.
+ */
+async function readEntry(
+  zip: PackageZip,
+  e: Entry,
+  l: Locale,
+  manifest: PackageManifest | undefined,
+  actual: Map<string, { sha256: string; bytes: number }>,
+  onSegment: (checker: SegmentChecker) => void,
+  onRow: (row: ChainRow) => void,
+): Promise<void> {
+  const source = await zip.open(e);
+  const stream = source.pipe(hashing((h) => actual.set(e.fileName, h)));
+  // pipe() does not pass errors on: without this a damaged entry would leave the reads below waiting.
+  source.on('error', (err) => stream.destroy(err));
+  if (e.fileName === LEDGER_FILE && manifest) {
+    const checker = new SegmentChecker(l, manifest.ledger);
+    let n = 0;
+    for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+      const row = checker.add(++n, line);
+      if (row) onRow(row);
+    }
+    onSegment(checker);
+  } else {
+    stream.resume();
+    await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject));
+  }
 }
 
 /** Evidence refs of any row that lists evidence (run results; events such as an archived baseline). */
@@ -169,7 +202,7 @@ function collect(row: ChainRow, refs: Map<string, Ref>, runRows: Array<{ seq: nu
   }
 }
 
-function checkSums(l: Locale, actual: Map<string, { sha256: string }>, sums: Map<string, string> | undefined): string[] {
+function checkSums(l: Locale, actual: Map<string, { sha256: string }>, sums: Map<string, string> | undefined, unreadable: Set<string>): string[] {
   if (!sums) return [];
   const out: string[] = [];
   for (const [name, got] of actual) {
@@ -179,12 +212,12 @@ function checkSums(l: Locale, actual: Map<string, { sha256: string }>, sums: Map
     else if (want !== got.sha256) out.push(say(l, `${name}：sha256 与 ${SUMS_FILE} 不符（文件被改动过）`, `${name}: sha256 does not match ${SUMS_FILE} (the file was changed)`));
   }
   for (const name of sums.keys()) {
-    if (!actual.has(name)) out.push(say(l, `${name}：列在 ${SUMS_FILE} 中，但包内没有`, `${name}: listed in ${SUMS_FILE} but missing from the package`));
+    if (!actual.has(name) && !unreadable.has(name)) out.push(say(l, `${name}：列在 ${SUMS_FILE} 中，但包内没有`, `${name}: listed in ${SUMS_FILE} but missing from the package`));
   }
   return out;
 }
 
-function checkManifestFiles(l: Locale, actual: Map<string, { sha256: string; bytes: number }>, m: PackageManifest): string[] {
+function checkManifestFiles(l: Locale, actual: Map<string, { sha256: string; bytes: number }>, m: PackageManifest, unreadable: Set<string>): string[] {
   const out: string[] = [];
   const listed = new Map(m.files.map((f) => [f.name, f]));
   for (const [name, got] of actual) {
@@ -194,7 +227,7 @@ function checkManifestFiles(l: Locale, actual: Map<string, { sha256: string; byt
     else if (want.sha256 !== got.sha256 || want.bytes !== got.bytes) out.push(say(l, `${name}：sha256 或大小与 ${MANIFEST_FILE} 不符`, `${name}: sha256 or size does not match ${MANIFEST_FILE}`));
   }
   for (const name of listed.keys()) {
-    if (!actual.has(name)) out.push(say(l, `${name}：列在 ${MANIFEST_FILE} 中，但包内没有`, `${name}: listed in ${MANIFEST_FILE} but missing from the package`));
+    if (!actual.has(name) && !unreadable.has(name)) out.push(say(l, `${name}：列在 ${MANIFEST_FILE} 中，但包内没有`, `${name}: listed in ${MANIFEST_FILE} but missing from the package`));
   }
   return out;
 }

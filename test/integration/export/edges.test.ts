@@ -105,3 +105,31 @@ describe('PostgreSQL ledger', () => {
     }
   });
 });
+
+describe('a daemon appending while the package is made', () => {
+  it('packages the state as of the head taken at the start; the package verifies', async () => {
+    const env = await seededEnv();
+    try {
+      const before = await env.ledger.head();
+      const out = join(dir, 'busy.zip');
+      const appends = (async () => {
+        for (let i = 0; i < 40; i++) {
+          await recordSafetyMonth(env, '2026-09', 2000 + i, 1); // re-runs of a window month, with evidence
+        }
+      })();
+      const [s] = await Promise.all([
+        exportPackage({ config: env.config, ledger: env.ledger, archive: env.archive, service: env.config.services[0]!, window: windowOf('2025-11', '2026-10', 'Asia/Shanghai'), locale: 'en', out }),
+        appends,
+      ]);
+      const after = await env.ledger.head();
+      expect(after.seq).toBe(before.seq + 80);
+      expect(s.ledger.head.seq).toBeLessThan(after.seq); // the export did not wait for the appends
+      expect(s.problems).toEqual([]);
+      const report = await verifyPackage(out);
+      expect(report.problems).toEqual([]);
+      expect(report.head!.seq).toBe(s.ledger.head.seq);
+    } finally {
+      await env.close();
+    }
+  });
+});

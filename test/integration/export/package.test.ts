@@ -236,6 +236,25 @@ describe('dossier verify --package: tampering', () => {
     );
   });
 
+  it('reports bytes damaged inside the ZIP (bit rot) instead of hanging', async () => {
+    const { openZip } = await import('../../../src/archive/export/zip-read.js');
+    const zip = await openZip(out);
+    const offsets = zip.entries.map((e) => ({ name: e.fileName, at: e.relativeOffsetOfLocalHeader + 30 + Buffer.byteLength(e.fileName) + 64, size: e.compressedSize }));
+    zip.close();
+    for (const name of ['ledger.jsonl', 'index.html']) {
+      const target = offsets.find((o) => o.name === name)!;
+      expect(target.size).toBeGreaterThan(200);
+      const bytes = readFileSync(out);
+      for (let i = 0; i < 16; i++) bytes[target.at + i]! ^= 0xff;
+      const file = tampered(`rot-${name}.zip`);
+      writeFileSync(file, bytes);
+      const report = await verifyPackage(file, { locale: 'en' });
+      expect(report.ok).toBe(false);
+      // Named: unreadable (a broken deflate stream) or, should it still inflate, a hash mismatch.
+      expect(report.problems[0]).toMatch(new RegExp(`^${name.replace('.', '\\.')}: (cannot be read \\(its data in the ZIP is damaged|sha256 does not match)`));
+    }
+  });
+
   it('reports a file that is not a ZIP', async () => {
     const file = tampered('not-a-zip.zip');
     writeFileSync(file, 'hello');
