@@ -57,8 +57,8 @@ export const registerExport: CommandRegistrar = (program, ctx, setExit) => {
       if (opts.json) return ctx.out(JSON.stringify({ ...summary, window: { from, to, basis } }, null, 2));
 
       const l = locale;
-      const mb = (summary.bytes / 1024 / 1024).toFixed(1);
-      ctx.out(say(l, `已写入 ${out}（${mb} MB，${summary.files} 个文件，其中证据 ${summary.evidence.files} 个）`, `Wrote ${out} (${mb} MB, ${summary.files} files, ${summary.evidence.files} of them evidence)`));
+      const mb = summary.bytes < 1024 * 1024 ? `${(summary.bytes / 1024).toFixed(1)} KB` : `${(summary.bytes / 1024 / 1024).toFixed(1)} MB`;
+      ctx.out(say(l, `已写入 ${out}（${mb}，${summary.files} 个文件，其中证据 ${summary.evidence.files} 个）`, `Wrote ${out} (${mb}, ${summary.files} files, ${summary.evidence.files} of them evidence)`));
       const why = basis
         ? say(l, `（依据：${basis.title} 到期日 ${basis.due}）`, ` (from: ${basis.title}, due ${basis.due})`)
         : !opts.from && !opts.to
