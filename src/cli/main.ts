@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { DossierError, ExitCode, errorMessage } from '../lib/errors.js';
 import { defaultContext, type CliContext, type CommandRegistrar } from './common.js';
+import { registerExport } from './commands/export.js';
 import { registerHistory } from './commands/history.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerRun } from './commands/run.js';
@@ -18,6 +19,7 @@ const commands: CommandRegistrar[] = [
   registerRun,
   registerHistory,
   registerVerify,
+  registerExport,
 ];
 
 /**

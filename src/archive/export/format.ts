@@ -1,0 +1,67 @@
+import { DateTime } from 'luxon';
+import { say, type Locale } from '../../lib/i18n.js';
+
+/**
+ * Small formatters for the page. Numbers are formatted by hand, not with Intl, so the page's
+ * bytes do not depend on the ICU data of the Node build that renders it.
+ */
+
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export const DASH = '—';
+
+export function int(n: number | undefined): string {
+  if (n === undefined) return DASH;
+  const [whole, frac] = String(Math.round(n * 100) / 100).split('.');
+  return whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac ? `.${frac}` : '');
+}
+
+export function pct(n: number | undefined, digits = 2): string {
+  return n === undefined ? DASH : `${(n * 100).toFixed(digits)}%`;
+}
+
+/** An ISO instant as local wall time in the configured zone: 2026-11-01 02:00. */
+export function when(iso: string | undefined, zone: string): string {
+  if (!iso) return DASH;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
+  const d = DateTime.fromISO(iso, { setZone: true });
+  return d.isValid ? d.setZone(zone).toFormat('yyyy-MM-dd HH:mm') : iso;
+}
+
+const STATUS: Record<string, [string, string]> = {
+  pass: ['通过', 'pass'],
+  warn: ['警告', 'warn'],
+  fail: ['不合格', 'fail'],
+  inconclusive: ['无法判定', 'inconclusive'],
+  error: ['出错', 'error'],
+  missing: ['缺失', 'missing'],
+  future: ['尚未到期', 'not yet due'],
+  open: ['未处理', 'open'],
+  acknowledged: ['已确认', 'acknowledged'],
+  resolved: ['已关闭', 'resolved'],
+  pending: ['待发送', 'pending'],
+  sent: ['已发送', 'sent'],
+  failed: ['发送失败', 'failed'],
+};
+
+export function statusText(locale: Locale, status: string): string {
+  const t = STATUS[status];
+  return t ? say(locale, t[0], t[1]) : status;
+}
+
+/** A coloured label; the class carries the colour, the text carries the meaning. */
+export function badge(locale: Locale, status: string): string {
+  return `<span class="badge s-${esc(status.replace(/[^a-z-]/g, ''))}">${esc(statusText(locale, status))}</span>`;
+}
+
+const RANK: Record<string, number> = { pass: 0, warn: 1, inconclusive: 2, fail: 3 };
+
+export function worst(statuses: string[]): string | undefined {
+  return statuses.reduce<string | undefined>((w, s) => (w === undefined || (RANK[s] ?? 2) > (RANK[w] ?? 2) ? s : w), undefined);
+}
+
+export function shortHash(h: string): string {
+  return `${h.slice(0, 16)}…`;
+}

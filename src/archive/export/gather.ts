@@ -1,0 +1,156 @@
+import { DateTime } from 'luxon';
+import type { Config, Service } from '../../config/normalize.js';
+import { GENESIS_HASH, parseBody, type Ledger } from '../../ledger/ledger.js';
+import { CHAIN_TABLES } from '../../ledger/migrations.js';
+import type { Locale } from '../../lib/i18n.js';
+import type { Result } from '../../lib/result.js';
+import { gatherCases, gatherEvents, gatherNotifications } from './gather-records.js';
+import { complaintSections, policySections, safetyLogSections } from './gather-sections.js';
+import type { CheckRuns, EvidenceItem, LedgerRange, PackageData } from './model.js';
+import { addMonths, nextDueDate, type ExportWindow } from './window.js';
+
+/**
+ * Reads everything the package shows, as of one chain head: every query is bounded by
+ * `seq <= head`, so rows a running daemon appends meanwhile are neither shown nor packaged, and
+ * the page, the evidence list and ledger.jsonl describe the same state.
+ */
+export async function gatherPackage(ledger: Ledger, config: Config, service: Service, window: ExportWindow, locale: Locale): Promise<PackageData> {
+  const head = await headWithTime(ledger);
+  const ctx: GatherContext = { ledger, config, service, window, head: head.seq, headHash: head.hash, startIso: utcIso(window.start), endIso: utcIso(window.end) };
+
+  const { checks, evidence, runSeqs } = await gatherRuns(ctx);
+  const cases = await gatherCases(ctx);
+  const notifications = await gatherNotifications(ctx, cases.map((c) => c.caseId));
+  const events = await gatherEvents(ctx);
+  evidence.push(...events.evidence);
+
+  // "Now" for the page is the head's time, never the clock: the same ledger renders the same page.
+  const asOf = head.at ? DateTime.fromISO(head.at, { zone: config.timezone }) : window.end;
+  const dueMonths = new Set(window.months.filter((m) => DateTime.fromFormat(m, 'yyyy-MM', { zone: config.timezone }).plus({ months: 1 }) <= asOf));
+  const used = [...runSeqs, ...cases.flatMap((c) => c.history.map((h) => h.seq)), ...notifications.seqs, ...events.items.map((e) => e.seq)];
+  const today = asOf.toISODate()!;
+
+  return {
+    locale,
+    timezone: config.timezone,
+    service: { id: service.id, name: service.name, filing: service.filing },
+    obligations: service.obligations.map((o) => ({
+      id: o.id,
+      title: o.title,
+      rule: typeof o.due === 'string' ? o.due : `${o.due.every}:${o.due.from}`,
+      next: nextDueDate(o.due, today),
+    })),
+    window,
+    head,
+    dueMonths,
+    checks,
+    safetyLogs: safetyLogSections(config, checks, window, dueMonths),
+    policy: policySections(config, checks, window),
+    complaints: complaintSections(checks, window),
+    cases,
+    notifications: notifications.items,
+    events: events.items,
+    evidence: dedupe(evidence),
+    ledger: await ledgerRange(ledger, ctx, used),
+  };
+}
+
+export interface GatherContext {
+  ledger: Ledger;
+  config: Config;
+  service: Service;
+  window: ExportWindow;
+  /** The chain head's seq: nothing after it is read. */
+  head: number;
+  headHash: string;
+  startIso: string;
+  endIso: string;
+}
+
+/** Ledger `at` values are UTC ISO strings of one format, so they compare as strings. */
+export function utcIso(d: { toUTC(): { toISO(): string | null } }): string {
+  return d.toUTC().toISO()!;
+}
+
+async function headWithTime(ledger: Ledger): Promise<PackageData['head']> {
+  const head = await ledger.head();
+  const [row] = head.seq > 0 ? await ledger.chainRows(head.seq - 1, head.seq) : [];
+  return row ? { ...head, at: row.at } : head;
+}
+
+interface RunRow {
+  seq: number | string;
+  check_id: string;
+  period_key: string;
+  status: string | null;
+  body: string;
+}
+
+/**
+ * Finished attempts of the service's checks whose period lies in the window (a month key, or a
+ * day key inside one of the months). The final result of a period is its latest attempt that is
+ * not a retried error, as in the latest_runs view, but computed here up to the head.
+ */
+async function gatherRuns(ctx: GatherContext): Promise<{ checks: CheckRuns[]; evidence: EvidenceItem[]; runSeqs: number[] }> {
+  const afterLast = addMonths(ctx.window.to, 1);
+  const rows = await ctx.ledger.query<RunRow>(
+    `SELECT seq, check_id, period_key, status, body FROM runs
+     WHERE service_id = ? AND event = 'finished' AND seq <= ? AND period_key >= ? AND period_key < ?
+     ORDER BY seq`,
+    [ctx.service.id, ctx.head, ctx.window.from, afterLast],
+  );
+  const checks = new Map<string, CheckRuns>();
+  for (const c of ctx.config.checks.filter((c) => c.service === ctx.service.id)) {
+    checks.set(c.id, { id: c.id, type: c.type, configured: true, cron: c.cron, byPeriod: new Map() });
+  }
+  const evidence: EvidenceItem[] = [];
+  const attempts = new Map<string, number>();
+  for (const row of rows) {
+    const seq = Number(row.seq);
+    const result = parseBody<Result>(row);
+    for (const ref of result.evidence ?? []) evidence.push({ ...ref, seq, check: row.check_id, period: row.period_key });
+    const key = `${row.check_id}\u0000${row.period_key}`;
+    attempts.set(key, (attempts.get(key) ?? 0) + 1);
+    let check = checks.get(row.check_id);
+    if (!check) {
+      check = { id: row.check_id, type: result.type ?? 'unknown', configured: false, byPeriod: new Map() };
+      checks.set(row.check_id, check);
+    }
+    if (row.status === 'error') continue;
+    check.byPeriod.set(row.period_key, { seq, result, attempts: 0 });
+  }
+  for (const check of checks.values()) {
+    for (const [period, run] of check.byPeriod) run.attempts = attempts.get(`${check.id}\u0000${period}`) ?? 1;
+  }
+  const ordered = [...checks.values()].sort((a, b) => Number(b.configured) - Number(a.configured) || (a.configured ? 0 : a.id.localeCompare(b.id)));
+  return { checks: ordered, evidence, runSeqs: rows.map((r) => Number(r.seq)) };
+}
+
+/**
+ * ledger.jsonl holds one unbroken run of the chain: from the first row recorded in the window
+ * (or the earliest older row the page draws on, such as the opening of a case still open) up
+ * to the head. Unbroken, because a row's hash covers its predecessor's hash: only a complete
+ * run of rows can be checked link by link and tied to a head published elsewhere (the daily
+ * digest email).
+ */
+async function ledgerRange(ledger: Ledger, ctx: GatherContext, used: number[]): Promise<LedgerRange> {
+  let from = ctx.head + 1;
+  for (const table of Object.keys(CHAIN_TABLES)) {
+    const [r] = await ledger.query<{ m: number | string | null }>(`SELECT MIN(seq) AS m FROM ${table} WHERE at >= ? AND seq <= ?`, [ctx.startIso, ctx.head]);
+    if (r?.m !== null && r?.m !== undefined) from = Math.min(from, Number(r.m));
+  }
+  for (const seq of used) from = Math.min(from, seq);
+  if (from > ctx.head) return { fromSeq: ctx.head + 1, toSeq: ctx.head, anchor: { seq: ctx.head, hash: ctx.headHash } };
+  if (from <= 1) return { fromSeq: 1, toSeq: ctx.head, anchor: { seq: 0, hash: GENESIS_HASH } };
+  const [before] = await ledger.chainRows(from - 2, from - 1);
+  // A missing predecessor means a damaged ledger; the first row's own prev_hash is then the only
+  // statement there is, and `dossier verify` on the live ledger names the gap.
+  const [first] = before ? [] : await ledger.chainRows(from - 1, from);
+  return { fromSeq: from, toSeq: ctx.head, anchor: { seq: from - 1, hash: before?.hash ?? first?.prev_hash ?? GENESIS_HASH } };
+}
+
+function dedupe(items: EvidenceItem[]): EvidenceItem[] {
+  const seen = new Map<string, EvidenceItem>();
+  for (const item of items) if (!seen.has(item.path)) seen.set(item.path, item);
+  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

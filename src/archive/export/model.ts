@@ -1,0 +1,141 @@
+import type { Locale } from '../../lib/i18n.js';
+import type { EvidenceRef, Result } from '../../lib/result.js';
+import type { ExportWindow } from './window.js';
+
+/**
+ * What the review package shows, gathered once from the ledger (as of one chain head) and then
+ * rendered into index.html and manifest.json. Everything here is derived from rows that also go
+ * into ledger.jsonl, so a reviewer can trace every figure on the page to a hashed row.
+ */
+export interface PackageData {
+  locale: Locale;
+  timezone: string;
+  service: { id: string; name: string; filing: { number: string; approvedOn?: string; kind: string } };
+  obligations: Array<{ id: string; title: string; rule: string; next?: string }>;
+  window: ExportWindow;
+  /** The chain head the package was cut at; `at` is that row's time (undefined for an empty ledger). */
+  head: { seq: number; hash: string; at?: string };
+  /** Months whose period has ended by the head's time; later months are "not yet due", not missing. */
+  dueMonths: Set<string>;
+  checks: CheckRuns[];
+  safetyLogs: SafetyLogSection[];
+  policy: PolicySection[];
+  complaints: GenericSection[];
+  cases: CaseView[];
+  notifications: NotificationView[];
+  events: EventView[];
+  evidence: EvidenceItem[];
+  ledger: LedgerRange;
+}
+
+export interface LedgerRange {
+  /** First and last seq in ledger.jsonl (toSeq is the head). fromSeq > toSeq means no rows. */
+  fromSeq: number;
+  toSeq: number;
+  /** The row just before the first one: its seq and hash (the genesis hash when fromSeq is 1). */
+  anchor: { seq: number; hash: string };
+}
+
+/** One final result (the latest final attempt of a period) with the row it came from. */
+export interface FinalRun {
+  seq: number;
+  result: Result;
+  /** Finished attempts recorded for this period, retries and superseded ones included. */
+  attempts: number;
+}
+
+/** All final results of one check of the service in the window, keyed by period. */
+export interface CheckRuns {
+  id: string;
+  type: string;
+  configured: boolean;
+  cron?: string;
+  byPeriod: Map<string, FinalRun>;
+}
+
+export interface MonthCell {
+  month: string;
+  runs: FinalRun[];
+}
+
+export interface SafetyLogMonth {
+  month: string;
+  state: 'present' | 'missing' | 'future';
+  run?: FinalRun;
+  total?: number;
+  passed?: number;
+  blocked?: number;
+  reviewed?: number;
+  malformed?: number;
+  violationRate?: number;
+}
+
+export interface SafetyLogSection {
+  check: string;
+  thresholds: { warn: number; fail: number };
+  months: SafetyLogMonth[];
+  /** Window totals by category (from each month's byCategory). */
+  categories: Array<{ category: string; total: number; blocked: number }>;
+}
+
+export interface PolicyMonth {
+  month: string;
+  runs: FinalRun[];
+  last?: FinalRun;
+  keywordEntries?: number;
+  keywordUnchangedDaysMax?: number;
+  refuseEntries?: number;
+  answerEntries?: number;
+  bankUnchangedDaysMax?: number;
+}
+
+export interface PolicySection {
+  check: string;
+  keywordDays: { warn: number; fail: number };
+  months: PolicyMonth[];
+}
+
+/** A check whose metrics this package does not know in detail: numbers of the month's last result. */
+export interface GenericSection {
+  check: string;
+  months: Array<{ month: string; runs: FinalRun[]; last?: FinalRun; numbers: Record<string, number> }>;
+  columns: string[];
+}
+
+export interface CaseView {
+  caseId: string;
+  check: string;
+  code?: string;
+  message?: string;
+  state: string;
+  firstSeen: string;
+  deadline?: string;
+  resolution?: { how?: string; who?: string; when?: string; reference?: string };
+  history: Array<{ seq: number; at: string; event: string; state: string }>;
+}
+
+export interface NotificationView {
+  key: string;
+  state: string;
+  createdAt: string;
+  sentAt?: string;
+  recipients: string[];
+  subject?: string;
+  /** Not about one service (the daily digest): shown, but marked general. */
+  general: boolean;
+}
+
+export interface EventView {
+  seq: number;
+  at: string;
+  event: string;
+  subject: string;
+  details: Array<[string, string]>;
+}
+
+export interface EvidenceItem extends EvidenceRef {
+  /** The ledger row that lists this file. */
+  seq: number;
+  check: string;
+  period: string;
+}

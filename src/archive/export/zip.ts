@@ -1,0 +1,103 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { DateTime } from 'luxon';
+import { ZipFile } from 'yazl';
+
+/**
+ * A ZIP whose bytes depend only on its entries: the same entries in the same order give the
+ * same file. What yazl would otherwise take from the moment or the machine is fixed here:
+ *  - every entry has the same timestamp, given by the caller, written only in the DOS fields
+ *    (`forceDosTimestamp`): yazl's extra "UT" field would hold the instant in UTC, and the DOS
+ *    fields are computed from the *process's* local time zone, so the stamp is built from local
+ *    fields (see `zipStamp`), which makes the bytes the same in any TZ;
+ *  - mode 0644 for every file (archive files are 0444 on disk; the package must not depend on it);
+ *  - compression by file name only: already-compressed evidence (events.jsonl.gz, the big one)
+ *    is stored, everything else deflated at level 6;
+ *  - the order is the caller's.
+ * Same bytes also assume the same zlib (one Dossier installation): a different zlib build may
+ * deflate differently. Stored entries and every sha256 in the package do not depend on it.
+ */
+export interface ZipEntry {
+  name: string;
+  /**
+   * Opens the entry's content when its turn comes (yazl pumps entries one by one), with every
+   * entry written before it: manifest.json and SHA256SUMS list the hashes of the entries before them.
+   */
+  open(before: readonly WrittenEntry[]): Readable | Promise<Readable>;
+}
+
+export interface WrittenEntry {
+  name: string;
+  sha256: string;
+  bytes: number;
+}
+
+const STORED = /\.(gz|tgz|zip|zst|xz|bz2|7z|png|jpe?g|gif|webp|pdf|mp4)$/i;
+
+export async function writeZip(outPath: string, entries: ZipEntry[], stamp: Date): Promise<{ sha256: string; bytes: number; entries: WrittenEntry[] }> {
+  const zip = new ZipFile();
+  const written: WrittenEntry[] = [];
+  const output = zip.outputStream as Readable;
+  const fail = (err: unknown) => output.destroy(err instanceof Error ? err : new Error(String(err)));
+  zip.on('error', fail);
+  for (const entry of entries) {
+    const stored = STORED.test(entry.name);
+    zip.addReadStreamLazy(entry.name, { mtime: stamp, mode: 0o100644, compress: !stored, forceDosTimestamp: true }, (cb) => {
+      Promise.resolve()
+        .then(() => entry.open(written))
+        .then((source) => {
+          source.on('error', fail);
+          cb(null, source.pipe(hashing((h) => written.push({ name: entry.name, ...h }))));
+        }, fail);
+    });
+  }
+  zip.end();
+
+  const temp = `${outPath}.partial-${randomBytes(4).toString('hex')}`;
+  let whole: { sha256: string; bytes: number } | undefined;
+  try {
+    await pipeline(output, hashing((h) => (whole = h)), createWriteStream(temp, { mode: 0o644 }));
+    const fh = await open(temp, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(temp, outPath);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+  return { ...whole!, entries: written };
+}
+
+/** A pass-through that reports sha256 and size once the data has gone through. */
+export function hashing(done: (h: { sha256: string; bytes: number }) => void): Transform {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      cb(null, chunk);
+    },
+    flush(cb) {
+      done({ sha256: hash.digest('hex'), bytes });
+      cb();
+    },
+  });
+}
+
+/**
+ * The entries' timestamp: the wall-clock time `wall` shows (in its own zone), as a Date whose
+ * *local* fields are that wall time, because yazl writes the DOS date/time from local fields.
+ * A wall time that does not exist in the process's zone (a DST gap) moves to noon that day.
+ */
+export function zipStamp(wall: DateTime): Date {
+  const d = new Date(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second - (wall.second % 2));
+  if (d.getHours() === wall.hour && d.getMinutes() === wall.minute) return d;
+  return new Date(wall.year, wall.month - 1, wall.day, 12, 0, 0);
+}

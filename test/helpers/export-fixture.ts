@@ -1,0 +1,247 @@
+import { gzipSync } from 'node:zlib';
+import { DateTime } from 'luxon';
+import { parsePeriodKey, serializePeriod } from '../../src/calendar/period.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
+import { recordRunFinished, recordRunStarted } from '../../src/ledger/runs.js';
+import { newRunId } from '../../src/lib/ids.js';
+import type { AttemptStatus, Finding, Result } from '../../src/lib/result.js';
+import { baseConfig, testEnv, type TestEnv } from './workspace.js';
+
+/**
+ * Ledger fixtures for the review package: results, cases, notifications and events written
+ * straight through Ledger.append and the Archive's EvidenceWriter (the real storage), shaped as
+ * the check handlers of the other issues record them. Not the handlers themselves: the export
+ * must work from what is in the ledger, whoever wrote it.
+ */
+
+export const ZONE = 'Asia/Shanghai';
+
+export function exportConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const base = baseConfig();
+  const services = base.services as Array<Record<string, unknown>>;
+  return {
+    ...base,
+    services: [
+      ...services,
+      { id: 'translator', name: '翻译助手', filing: { number: 'Beijing-Trans-20250601' }, obligations: [], sources: { complaints: { file: '../examples/assistant/complaints.csv' } } },
+    ],
+    checks: [
+      { id: 'assistant-safety-logs', type: 'safety-logs', service: 'assistant', cron: '0 2 1 * *', thresholds: { violationRate: { warn: 0.01, fail: 0.03 } } },
+      { id: 'assistant-feature-changes', type: 'feature-changes', service: 'assistant', cron: '0 9 * * *' },
+      { id: 'assistant-policy-freshness', type: 'policy-freshness', service: 'assistant', cron: '0 10 * * 1' },
+      { id: 'assistant-complaints', type: 'complaint-sla', service: 'assistant', cron: '0 8 * * *' },
+      { id: 'translator-complaints', type: 'complaint-sla', service: 'translator', cron: '0 8 * * *' },
+    ],
+    ...overrides,
+  };
+}
+
+export interface RecordOptions {
+  check: string;
+  type: string;
+  service?: string;
+  period: string;
+  /** When it was recorded (the ledger rows' `at`). */
+  at: string;
+  status: AttemptStatus;
+  summary?: string;
+  metrics?: Record<string, unknown>;
+  findings?: Finding[];
+  files?: Record<string, string | Buffer>;
+}
+
+/** One attempt, recorded the way workers/run-check.ts does: started row, sealed evidence, finished row. */
+export async function recordResult(env: TestEnv, o: RecordOptions): Promise<Result> {
+  const at = DateTime.fromISO(o.at, { setZone: true });
+  env.clock.set(at);
+  const kind = o.period.length === 7 ? 'previous-month' : 'day';
+  const period = parsePeriodKey(kind, o.period, ZONE)!;
+  const service = o.service ?? 'assistant';
+  const runId = newRunId(at);
+  const base = {
+    runId,
+    check: o.check,
+    type: o.type,
+    service,
+    period: serializePeriod(period),
+    scheduledAt: at.toISO()!,
+    startedAt: at.toISO()!,
+    attempt: 1,
+    trigger: 'schedule' as const,
+  };
+  await recordRunStarted(env.ledger, base);
+  const writer = await env.archive.openRun({ service, check: o.check, period: period.key, runId }, base.startedAt);
+  for (const [name, data] of Object.entries(o.files ?? {})) await writer.writeFile(name, data);
+  const evidence = await writer.finalize();
+  const result: Result = {
+    ...base,
+    finishedAt: at.plus({ seconds: 5 }).toISO()!,
+    status: o.status,
+    summary: o.summary ?? `${o.type} ${period.key}: ${o.status}`,
+    metrics: o.metrics ?? {},
+    findings: o.findings ?? [],
+    evidence,
+  };
+  await recordRunFinished(env.ledger, result);
+  return result;
+}
+
+export function safetyMetrics(total: number, blocked: number, reviewed = 0, malformed = 0) {
+  return {
+    total,
+    passed: total - blocked - reviewed,
+    blocked,
+    reviewed,
+    malformed,
+    violationRate: total ? blocked / total : 0,
+    byCategory: { politics: { total: Math.round(total * 0.1), blocked: Math.round(blocked * 0.6) }, porn: { total: Math.round(total * 0.05), blocked: blocked - Math.round(blocked * 0.6) } },
+    byDay: {},
+  };
+}
+
+export async function recordSafetyMonth(env: TestEnv, month: string, total: number, blocked: number, status: AttemptStatus = 'pass'): Promise<Result> {
+  const next = DateTime.fromFormat(month, 'yyyy-MM', { zone: ZONE }).plus({ months: 1 });
+  const metrics = safetyMetrics(total, blocked);
+  const events = Array.from({ length: 5 }, (_, i) => JSON.stringify({ ts: `${month}-0${i + 1}T10:00:00+08:00`, verdict: i === 0 ? 'block' : 'pass', category: 'politics', requestId: `r${i}` })).join('\n');
+  return recordResult(env, {
+    check: 'assistant-safety-logs',
+    type: 'safety-logs',
+    period: month,
+    at: next.set({ hour: 2 }).toISO()!,
+    status,
+    summary: `${month}: ${total} events, ${blocked} blocked`,
+    metrics,
+    files: {
+      'summary.json': JSON.stringify(metrics, null, 2),
+      'report.md': `# ${month}\n\n${total} events, ${blocked} blocked\n`,
+      'events.jsonl.gz': gzipSync(Buffer.from(events), { level: 9 }),
+    },
+  });
+}
+
+async function append(ledger: Ledger, env: TestEnv, at: string, input: Parameters<Ledger['append']>[0]): Promise<void> {
+  env.clock.set(DateTime.fromISO(at, { setZone: true }));
+  await ledger.append(input);
+}
+
+export const CASE_ID = 'fc-assistant-feature-added-image-gen';
+export const FILING_REF = 'Beijing-XiaoZhi-20250315-C1';
+
+/**
+ * A year of a service's life, window 2025-11 .. 2026-10 (Asia/Shanghai): safety logs every month
+ * except 2026-02 and 2026-05, one failed month (2026-07), a retried month (2026-03); policy and
+ * complaint runs; a feature-change case opened, acknowledged and closed with a filing reference;
+ * an open complaint case; notifications (one for another service, one general digest); an event.
+ * Plus rows before and after the window.
+ */
+export async function seedYear(env: TestEnv): Promise<void> {
+  const { ledger } = env;
+  // Recorded before the window starts: neither its rows nor its evidence are in the package.
+  await recordResult(env, { check: 'assistant-policy-freshness', type: 'policy-freshness', period: '2025-10-27', at: '2025-10-27T10:00:00+08:00', status: 'pass', files: { 'summary.json': '{}' } });
+  // October's logs are collected on 1 November: the rows are in the segment, the evidence is not (its period is outside).
+  await recordSafetyMonth(env, '2025-10', 900, 3);
+  for (const month of ['2025-11', '2025-12', '2026-01', '2026-03', '2026-04', '2026-06', '2026-08', '2026-09', '2026-10']) {
+    if (month === '2026-03') {
+      await recordResult(env, { check: 'assistant-safety-logs', type: 'safety-logs', period: month, at: '2026-04-01T02:00:00+08:00', status: 'error', summary: 'source unreadable' });
+    }
+    await recordSafetyMonth(env, month, 1000 + month.charCodeAt(6) * 10, month === '2026-09' ? 15 : 4);
+  }
+  await recordSafetyMonth(env, '2026-07', 1200, 48, 'fail');
+
+  for (const day of ['2025-11-03', '2025-12-01', '2026-01-05', '2026-02-02', '2026-03-02', '2026-04-06', '2026-05-04', '2026-06-01', '2026-07-06', '2026-08-03', '2026-09-07', '2026-10-05', '2026-10-12']) {
+    const stale = day === '2026-05-04' ? 9 : 2;
+    const facts = (entries: number) => ({ file: 'x', sha256: 'a'.repeat(64), bytes: 1, entries, uniqueEntries: entries, malformed: 0, unchangedSince: `${day}T10:00:00+08:00`, unchangedDays: stale, firstObservation: false, status: 'pass' });
+    await recordResult(env, {
+      check: 'assistant-policy-freshness',
+      type: 'policy-freshness',
+      period: day,
+      at: `${day}T10:00:00+08:00`,
+      status: stale > 7 ? 'warn' : 'pass',
+      summary: `关键词库 12000 条（${stale} 天未变）`,
+      metrics: { keywordLibrary: facts(12000), questionBanks: { refuse: facts(600), answer: facts(650) } },
+      files: { 'summary.json': JSON.stringify({ day }) },
+    });
+  }
+  for (const month of ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10']) {
+    await recordResult(env, {
+      check: 'assistant-complaints',
+      type: 'complaint-sla',
+      period: `${month}-15`,
+      at: `${month}-15T08:00:00+08:00`,
+      status: month === '2026-10' ? 'warn' : 'pass',
+      metrics: { received: 20, responded: 19, medianWorkingDays: 3.5, p95WorkingDays: 11, overdue: month === '2026-10' ? 1 : 0, byChannel: { web: 12 } },
+      files: { 'snapshot.csv': `id,receivedAt\nC-${month},${month}-10\n` },
+    });
+  }
+  await recordResult(env, { check: 'translator-complaints', type: 'complaint-sla', service: 'translator', period: '2026-06-15', at: '2026-06-15T08:00:00+08:00', status: 'pass' });
+
+  const caseKeys = { case_id: CASE_ID, check_id: 'assistant-feature-changes', service_id: 'assistant' };
+  await append(ledger, env, '2026-06-02T09:00:00+08:00', {
+    table: 'cases',
+    event: 'opened',
+    keys: { ...caseKeys, state: 'open' },
+    body: { caseId: CASE_ID, code: 'feature-added', message: '新增功能：图片生成（image-gen）', firstSeen: '2026-06-02', deadline: '2026-06-16', state: 'open' },
+  });
+  await append(ledger, env, '2026-06-02T09:00:01+08:00', {
+    table: 'notifications',
+    event: 'pending',
+    keys: { notification_key: `case:${CASE_ID}:opened`, state: 'pending' },
+    body: { key: `case:${CASE_ID}:opened`, recipients: ['ops@example.com', 'legal@example.com'], subject: '[智能客服大模型] 发现未报备的新增功能：图片生成', bodySha256: 'b'.repeat(64) },
+  });
+  await append(ledger, env, '2026-06-02T09:00:03+08:00', {
+    table: 'notifications',
+    event: 'sent',
+    keys: { notification_key: `case:${CASE_ID}:opened`, state: 'sent' },
+    body: { key: `case:${CASE_ID}:opened`, sentAt: '2026-06-02T09:00:03+08:00', messageId: '<case-opened@dossier>' },
+  });
+  await append(ledger, env, '2026-06-03T08:30:00+08:00', {
+    table: 'notifications',
+    event: 'pending',
+    keys: { notification_key: 'digest:2026-06-03', state: 'pending' },
+    body: { recipients: ['ops@example.com'], subject: 'Dossier 每日摘要 2026-06-03' },
+  });
+  await append(ledger, env, '2026-06-03T08:30:02+08:00', {
+    table: 'notifications',
+    event: 'sent',
+    keys: { notification_key: 'digest:2026-06-03', state: 'sent' },
+    body: { sentAt: '2026-06-03T08:30:02+08:00' },
+  });
+  await append(ledger, env, '2026-06-04T09:00:00+08:00', {
+    table: 'notifications',
+    event: 'pending',
+    keys: { notification_key: 'pre-review:translator:renewal:2026-07-01:T-30', state: 'pending' },
+    body: { recipients: ['ops@example.com'], subject: '[翻译助手] 复审提醒' },
+  });
+  await append(ledger, env, '2026-06-05T10:00:00+08:00', {
+    table: 'cases',
+    event: 'acknowledged',
+    keys: { ...caseKeys, state: 'acknowledged' },
+    body: { state: 'acknowledged', note: '法务已开始准备变更备案' },
+  });
+  await append(ledger, env, '2026-06-12T10:00:00+08:00', {
+    table: 'events',
+    event: 'baseline-accepted',
+    keys: { subject: 'assistant', service_id: 'assistant' },
+    body: { service: 'assistant', reference: FILING_REF, by: 'legal@example.com' },
+  });
+  await append(ledger, env, '2026-06-12T10:00:01+08:00', {
+    table: 'cases',
+    event: 'resolved',
+    keys: { ...caseKeys, state: 'resolved' },
+    body: { state: 'resolved', resolution: { how: 'change-filed', who: 'legal@example.com', when: '2026-06-12T10:00:00+08:00', reference: FILING_REF } },
+  });
+  await append(ledger, env, '2026-10-20T08:00:00+08:00', {
+    table: 'cases',
+    event: 'opened',
+    keys: { case_id: 'cs-assistant-C-2026-0912', check_id: 'assistant-complaints', service_id: 'assistant', state: 'open' },
+    body: { caseId: 'cs-assistant-C-2026-0912', code: 'complaint-overdue', message: '投诉 C-2026-0912 已超过 15 个工作日未答复', firstSeen: '2026-10-20', deadline: '2026-10-19', state: 'open' },
+  });
+  // After the window: still in ledger.jsonl (the segment runs to the head), not on the page.
+  await recordResult(env, { check: 'assistant-policy-freshness', type: 'policy-freshness', period: '2026-11-02', at: '2026-11-02T10:00:00+08:00', status: 'pass', files: { 'summary.json': '{}' } });
+}
+
+export async function seededEnv(overrides: Record<string, unknown> = {}): Promise<TestEnv> {
+  const env = await testEnv({ config: exportConfig(overrides), at: '2025-10-01T00:00:00+08:00' });
+  await seedYear(env);
+  return env;
+}
