@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { DossierError, ExitCode, errorMessage } from '../lib/errors.js';
 import { defaultContext, type CliContext, type CommandRegistrar } from './common.js';
+import { registerAck } from './commands/ack.js';
+import { registerBaseline } from './commands/baseline.js';
+import { registerCases } from './commands/cases.js';
 import { registerHistory } from './commands/history.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerRun } from './commands/run.js';
@@ -18,6 +21,9 @@ const commands: CommandRegistrar[] = [
   registerRun,
   registerHistory,
   registerVerify,
+  registerCases,
+  registerAck,
+  registerBaseline,
 ];
 
 /**
