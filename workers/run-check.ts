@@ -111,7 +111,9 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
   try {
     const handler = (deps.handlerFor ?? handlerFor)(check.type);
     if (!handler) throw new PermanentError(`this build of Dossier has no handler for check type ${check.type}`);
-    const cases = casePort(ledger, { check, service: service.id, runId, scheduledAt: base.scheduledAt, today: PERIOD_KIND[check.type] === 'day' ? period.key : scheduledAt.toISODate()!, periodKey: period.key });
+    // Deadlines are compared with the run's own day, never with the day a worker picks it up.
+    const today = PERIOD_KIND[check.type] === 'day' ? period.key : scheduledAt.toISODate()!;
+    const cases = casePort(ledger, { check, service: service.id, runId, scheduledAt: base.scheduledAt, today, periodKey: period.key });
     outcome = await abortable(
       handler.run({ check, service, period, scheduledAt }, { config, clock, logger, evidence, ledger: ledgerReader(ledger), cases, runId, attempt: req.attempt, signal }),
       signal,
