@@ -3,17 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { observeCases, type CaseObservation, type CaseScope } from '../../../src/ledger/case-observe.js';
-import { acknowledgeCase, caseHistory, findCase, listCases } from '../../../src/ledger/cases.js';
-import type { Ledger } from '../../../src/ledger/ledger.js';
-import { openLedger } from '../../../src/ledger/open.js';
-import { recordRunFinished } from '../../../src/ledger/runs.js';
-import { verifyChain } from '../../../src/ledger/verify.js';
-import { FixedClock } from '../../../src/lib/clock.js';
-import type { Result } from '../../../src/lib/result.js';
-import { uniquePrefix } from '../../helpers/workspace.js';
+import { observeCases, type CaseObservation, type CaseScope } from '../../src/ledger/case-observe.js';
+import { acknowledgeCase, caseHistory, findCase, listCases } from '../../src/ledger/cases.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
+import { openLedger } from '../../src/ledger/open.js';
+import { recordRunFinished } from '../../src/ledger/runs.js';
+import { verifyChain } from '../../src/ledger/verify.js';
+import { FixedClock } from '../../src/lib/clock.js';
+import type { Result } from '../../src/lib/result.js';
+import { uniquePrefix } from '../helpers/workspace.js';
 
-const PG_URL = process.env.DOSSIER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * The case contract on both ledger adapters: SQLite (a real file) and PostgreSQL (a fresh schema
+ * per run at 127.0.0.1:5432/test, dropped at the end).
+ */
+const PG_URL = process.env.DOSSIER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const check = { id: 'assistant-feature-changes', type: 'feature-changes' };
 
 function scope(today: string, runId = `run-${today}`): CaseScope {
@@ -45,7 +49,7 @@ const backends: Array<[string, () => string]> = [
   ],
 ];
 
-describe.each(backends)('cases on %s', (name, url) => {
+describe.each(backends)('cases on %s', (_name, url) => {
   let ledger: Ledger;
   let ledgerUrl: string;
   const clock = new FixedClock('2026-11-30T10:00:00+08:00');
@@ -133,9 +137,7 @@ describe.each(backends)('cases on %s', (name, url) => {
     expect(await ledger.head()).toEqual(before);
   });
 
-  // SQLite serializes writers with BEGIN IMMEDIATE across processes; two connections inside one
-  // test process would block each other's event loop instead, so this runs on PostgreSQL only.
-  it.skipIf(name === 'sqlite')('two processes observing the same new change at once open one case', async () => {
+  it('two connections observing the same new change at once open one case', async () => {
     const other = await openLedger(ledgerUrl, clock);
     try {
       const [a, b] = await Promise.all([
