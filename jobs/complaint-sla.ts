@@ -25,6 +25,9 @@ import type { CheckHandler } from './types.js';
  * the start of the previous month, plus every one still open), with phone numbers, ID numbers
  * and emails masked outside the mapped fields.
  */
+/** Open complaint cases one check keeps at most (see `watched` below). */
+export const MAX_OPEN_CASES = 200;
+
 export const complaintSla: CheckHandler<'complaint-sla'> = {
   type: 'complaint-sla',
   async run({ check, service, period, scheduledAt }, ctx) {
@@ -46,7 +49,15 @@ export const complaintSla: CheckHandler<'complaint-sla'> = {
 
     const withCase = new Set((await ctx.cases.list({ open: true })).map((c) => String(c.key.complaint)));
     const byId = new Map(judged.map((j) => [j.complaint.id, j]));
-    const watched = judged.filter((j) => j.open && (j.near || j.overdue || withCase.has(j.complaint.id)));
+    // Complaints that already have a case stay watched; new ones get a case oldest deadline
+    // first, up to a cap, so a ledger whose answers are mapped wrong (every row "open") reports
+    // one aggregate finding instead of writing thousands of case rows.
+    const due = judged.filter((j) => j.open && (j.near || j.overdue || withCase.has(j.complaint.id)));
+    const known = due.filter((j) => withCase.has(j.complaint.id));
+    const fresh = due.filter((j) => !withCase.has(j.complaint.id)).sort((a, b) => a.deadline.localeCompare(b.deadline) || a.complaint.id.localeCompare(b.complaint.id));
+    const room = Math.max(0, MAX_OPEN_CASES - known.length);
+    const watched = [...known, ...fresh.slice(0, room)].sort((a, b) => a.complaint.line - b.complaint.line);
+    const uncased = fresh.slice(room);
     const facts = (j: Judged) => ({ id: j.complaint.id, channel: j.complaint.channel, category: j.complaint.category, received: j.complaint.receivedAt.setZone(zone).toFormat('yyyy-MM-dd HH:mm') });
     const observed = await ctx.cases.observe(
       watched.map((j) => ({
@@ -80,6 +91,20 @@ export const complaintSla: CheckHandler<'complaint-sla'> = {
       const reason = r.resolution?.reason ?? 'resolved';
       findings.push({ code: 'case-resolved', severity: 'info', caseId: r.caseId, message: say(locale, `${r.title}：${reason === 'answered' ? '已答复' : '已不在台账中'}，案件关闭`, `${r.title}: ${reason === 'answered' ? 'answered' : 'no longer in the ledger'}; case closed`), data: { reason } });
     }
+    if (uncased.length) {
+      const overdue = uncased.filter((j) => j.overdue).length;
+      statuses.push(overdue ? 'fail' : 'warn');
+      findings.push({
+        code: 'complaints-without-case',
+        severity: overdue ? 'fail' : 'warn',
+        message: say(
+          locale,
+          `另有 ${uncased.length} 件未答复投诉临近或超过期限（其中逾期 ${overdue} 件），超出单项检查最多 ${MAX_OPEN_CASES} 个案件的上限，未逐一建案；请核对台账的字段映射（sources.complaints.fields）并尽快处理`,
+          `${uncased.length} more unanswered complaints are near or past their limit (${overdue} overdue), beyond the ${MAX_OPEN_CASES} open cases one check keeps; check the ledger's field mapping (sources.complaints.fields) and handle them`,
+        ),
+        data: { count: uncased.length, overdue, ids: uncased.slice(0, 20).map((j) => j.complaint.id) },
+      });
+    }
     const late = judged.filter((j) => j.onTime === false && j.complaint.receivedAt >= monthStart).map((j) => j.complaint.id);
     if (late.length) {
       statuses.push('warn');
@@ -94,7 +119,11 @@ export const complaintSla: CheckHandler<'complaint-sla'> = {
       findings.push({ code: 'calendar-estimated', severity: 'info', message: say(locale, `${year} 年没有节假日数据，答复期限按周末估算；请在配置 calendar 中补充`, `${year} has no holiday data: response deadlines in it count weekends only; add it under calendar in config`), data: { year: Number(year) } });
     }
 
-    const open = { total: judged.filter((j) => j.open).length, near: observed.cases.filter((c) => !c.overdue).length, overdue: observed.cases.filter((c) => c.overdue).length };
+    const open = {
+      total: judged.filter((j) => j.open).length,
+      near: observed.cases.filter((c) => !c.overdue).length + uncased.filter((j) => !j.overdue).length,
+      overdue: observed.cases.filter((c) => c.overdue).length + uncased.filter((j) => j.overdue).length,
+    };
     const asOfText = asOf.toFormat('yyyy-MM-dd HH:mm');
     const metrics = {
       asOf: asOf.toISO(),

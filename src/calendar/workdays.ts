@@ -71,6 +71,8 @@ export class WorkingDayCalendar {
   private readonly years: Set<number>;
   private readonly warned = new Set<number>();
   private readonly onWarning?: (warning: CalendarWarning) => void;
+  /** Working or not, by day number: counting loops ask about the same few hundred days. */
+  private readonly memo = new Map<number, boolean>();
 
   constructor(options: CalendarOptions) {
     this.zone = options.zone;
@@ -129,7 +131,7 @@ export class WorkingDayCalendar {
     let budget = left * 7 + 400;
     while (left > 0) {
       day += step;
-      if (this.isWorkingDay(dateOf(day))) left--;
+      if (this.workingDay(day)) left--;
       if (--budget < 0) throw new RangeError(`no ${Math.abs(n)} working days found around ${this.toDate(d)}: check calendar.holidays`);
     }
     return dateOf(day);
@@ -144,8 +146,17 @@ export class WorkingDayCalendar {
     const to = dayNumber(this.toDate(b));
     const [lo, hi, sign] = from <= to ? [from, to, 1] : [to, from, -1];
     let count = 0;
-    for (let day = lo + 1; day <= hi; day++) if (this.isWorkingDay(dateOf(day))) count++;
+    for (let day = lo + 1; day <= hi; day++) if (this.workingDay(day)) count++;
     return sign * count;
+  }
+
+  private workingDay(day: number): boolean {
+    let working = this.memo.get(day);
+    if (working === undefined) {
+      working = this.info(dateOf(day)).working;
+      this.memo.set(day, working);
+    }
+    return working;
   }
 
   /** Years with a published schedule in Dossier's data. */

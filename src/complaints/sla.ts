@@ -106,7 +106,12 @@ export function windowMetrics(judged: Judged[], from: DateTime, to: DateTime): W
   const inWindow = judged.filter((j) => j.complaint.receivedAt >= from && j.complaint.receivedAt < to);
   const groupBy = (key: (j: Judged) => string) => {
     const groups = new Map<string, Judged[]>();
-    for (const j of inWindow) groups.set(key(j), [...(groups.get(key(j)) ?? []), j]);
+    for (const j of inWindow) {
+      const k = key(j);
+      const group = groups.get(k);
+      if (group) group.push(j);
+      else groups.set(k, [j]);
+    }
     return Object.fromEntries([...groups.keys()].sort().map((k) => [k, groupMetrics(groups.get(k)!)]));
   };
   return {

@@ -234,4 +234,16 @@ describe('complaint-sla', () => {
     m = (await runAt('2026-10-20T08:00:00+08:00')).metrics as typeof m;
     expect([m.previousMonth.received, m.monthToDate.received]).toEqual([0, 1]);
   });
+
+  it('keeps at most 200 complaint cases open and reports the rest in one finding', async () => {
+    // A ledger whose answers are not mapped: every complaint looks unanswered and overdue.
+    const rows: Row[] = Array.from({ length: 205 }, (_, i) => ({ id: `N${String(i).padStart(3, '0')}`, receivedAt: `2026-08-${String(3 + (i % 20)).padStart(2, '0')}T10:00:00+08:00`, channel: 'web', category: 'x' }));
+    await setup(csv(rows));
+    const r = await runAt(AS_OF);
+    expect(r.findings.filter((f) => f.code === 'complaint-overdue')).toHaveLength(200);
+    const rest = r.findings.find((f) => f.code === 'complaints-without-case')!;
+    expect(rest).toMatchObject({ severity: 'fail', data: { count: 5, overdue: 5 } });
+    expect(r.metrics).toMatchObject({ open: { total: 205, overdue: 205, near: 0 } });
+    expect(await listCases(env.ledger, { open: true })).toHaveLength(200);
+  });
 });
