@@ -94,7 +94,11 @@ export async function acceptBaseline(deps: { config: Config; ledger: Ledger; arc
   await writer.writeJson('acceptance.json', { service: service.id, ref: req.ref, by: req.by, at, note: req.note, version, baselineFile: basename(service.baseline), previous, accepted: acceptedInfo });
   const evidence = await writer.finalize();
 
-  await writeAtomically(service.baseline, text);
+  try {
+    await writeAtomically(service.baseline, text);
+  } catch (err) {
+    throw new PermanentError(`cannot write the baseline file ${service.baseline}: ${errorCode(err) ?? String(err)}; baseline accept needs write access to it (a read-only config mount?)`, { cause: err });
+  }
   try {
     const resolvedCases = await ledger.transaction(async (tx) => {
       await tx.lock();
