@@ -3,6 +3,7 @@ import type { Period } from '../src/calendar/period.js';
 import type { CheckType } from '../src/config/schema.js';
 import type { CheckOf, Config, Service } from '../src/config/normalize.js';
 import type { EvidenceWriter } from '../src/archive/store.js';
+import type { CasePort } from '../src/ledger/case-observe.js';
 import type { Clock } from '../src/lib/clock.js';
 import type { Logger } from '../src/lib/logger.js';
 import type { Finding, Result, Status } from '../src/lib/result.js';
@@ -34,6 +35,8 @@ export interface CheckContext {
   logger: Logger;
   evidence: EvidenceWriter;
   ledger: LedgerReader;
+  /** Cases of this check: report what the run observes, get them back with frozen deadlines. */
+  cases: CasePort;
   runId: string;
   attempt: number;
   /** Aborted on timeout or forced shutdown; long reads should stop when it fires. */

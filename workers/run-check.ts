@@ -3,6 +3,7 @@ import type { Archive } from '../src/archive/store.js';
 import { parsePeriodKey, periodFor, periodKeyFormat, serializePeriod, type Period } from '../src/calendar/period.js';
 import { findCheck, findService, PERIOD_KIND, type Check, type Config, type Service } from '../src/config/normalize.js';
 import type { Ledger } from '../src/ledger/ledger.js';
+import { casePort } from '../src/ledger/case-observe.js';
 import { recordRunFinished, recordRunStarted } from '../src/ledger/runs.js';
 import type { ResultSpool } from '../src/ledger/spool.js';
 import type { Clock } from '../src/lib/clock.js';
@@ -110,8 +111,11 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
   try {
     const handler = (deps.handlerFor ?? handlerFor)(check.type);
     if (!handler) throw new PermanentError(`this build of Dossier has no handler for check type ${check.type}`);
+    // Deadlines are compared with the run's own day, never with the day a worker picks it up.
+    const today = PERIOD_KIND[check.type] === 'day' ? period.key : scheduledAt.toISODate()!;
+    const cases = casePort(ledger, { check, service: service.id, runId, scheduledAt: base.scheduledAt, today, periodKey: period.key });
     outcome = await abortable(
-      handler.run({ check, service, period, scheduledAt }, { config, clock, logger, evidence, ledger: ledgerReader(ledger), runId, attempt: req.attempt, signal }),
+      handler.run({ check, service, period, scheduledAt }, { config, clock, logger, evidence, ledger: ledgerReader(ledger), cases, runId, attempt: req.attempt, signal }),
       signal,
       () => (timeout.aborted ? `the run took longer than timeoutMinutes (${check.timeoutMinutes})` : 'the worker is shutting down'),
     );

@@ -40,9 +40,11 @@ export async function verifyArchive(ledger: Ledger, archive: Archive): Promise<A
   const report: ArchiveReport = { runs: 0, files: 0, problems: [], notes: [] };
   const referenced = new Set<string>();
   const rows = await ledger.query<{ body: string }>("SELECT body FROM runs WHERE event = 'finished' ORDER BY seq");
-  for (const row of rows) {
-    const result = parseBody<Result>(row);
-    if (!result.evidence?.length) continue;
+  // Events may carry evidence too (an accepted baseline archives the versions it replaced).
+  const events = await ledger.query<{ body: string }>('SELECT body FROM events ORDER BY seq');
+  for (const row of [...rows, ...events]) {
+    const result = parseBody<Pick<Result, 'evidence'>>(row);
+    if (!Array.isArray(result.evidence) || !result.evidence.length) continue;
     report.runs++;
     const dirs = new Set(result.evidence.map((e) => posix.dirname(e.path)));
     for (const dir of dirs) referenced.add(dir);

@@ -3,6 +3,9 @@ import { ConfigError } from '../config/load.js';
 import { DossierError, ExitCode, errorMessage } from '../lib/errors.js';
 import { defaultContext, type CliContext, type CommandRegistrar } from './common.js';
 import { registerExport } from './commands/export.js';
+import { registerAck } from './commands/ack.js';
+import { registerBaseline } from './commands/baseline.js';
+import { registerCases } from './commands/cases.js';
 import { registerHistory } from './commands/history.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerRun } from './commands/run.js';
@@ -20,6 +23,9 @@ const commands: CommandRegistrar[] = [
   registerHistory,
   registerVerify,
   registerExport,
+  registerCases,
+  registerAck,
+  registerBaseline,
 ];
 
 /**

@@ -95,6 +95,14 @@ export function crossFieldProblems(raw: unknown): ConfigProblem[] {
     add(['mail', 'smtp'], 'transport is smtp but mail.smtp is missing; add host, port, user and passwordEnv, or use transport: outbox');
   }
 
+  const calendar = asRecord(root.calendar);
+  const workdays = new Set(asArray(calendar?.workdays));
+  asArray(calendar?.holidays).forEach((d, i) => {
+    if (typeof d === 'string' && workdays.has(d)) {
+      add(['calendar', 'holidays', i], `${d} is listed in both calendar.holidays and calendar.workdays; keep it in one of them`);
+    }
+  });
+
   const ledgerUrl = asRecord(root.ledger)?.url;
   if (typeof ledgerUrl === 'string' && !/^(sqlite:|postgres(ql)?:\/\/)/.test(ledgerUrl)) {
     add(['ledger', 'url'], `"${ledgerUrl}" is not a supported ledger; use sqlite:PATH or postgres://user@host/db`);

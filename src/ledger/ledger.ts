@@ -28,6 +28,12 @@ export interface ChainRow {
 
 export interface LedgerTx extends SqlExecutor {
   append(input: AppendInput): Promise<ChainRow>;
+  /**
+   * Takes the chain lock now instead of at the first append. Call it before reads that decide
+   * what to append when another process may append the same thing (PostgreSQL only locks the
+   * head row on demand; SQLite's BEGIN IMMEDIATE already holds it).
+   */
+  lock(): Promise<void>;
 }
 
 /**
@@ -107,6 +113,9 @@ export class Ledger {
           await sql.query('UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1', [row.seq, row.hash]);
           head = { seq: row.seq, hash: row.hash };
           return row;
+        },
+        lock: async () => {
+          head ??= await this.lockHead(sql);
         },
       };
       return fn(tx);

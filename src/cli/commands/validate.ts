@@ -1,4 +1,5 @@
 import { nextFireTimes } from '../../calendar/cron.js';
+import { calendarHorizonWarnings } from '../../calendar/horizon.js';
 import { say } from '../../lib/i18n.js';
 import { configOption, jsonOption, readConfig, table, type CommandRegistrar, type CommonOptions } from '../common.js';
 
@@ -20,8 +21,9 @@ export const registerValidate: CommandRegistrar = (program, ctx) => {
         enabled: c.enabled,
         next: c.enabled ? nextFireTimes(c.cron, config.timezone, now, 3).map((d) => d.toISO()!) : [],
       }));
+      const warnings = calendarHorizonWarnings(config, now);
       if (opts.json) {
-        ctx.out(JSON.stringify({ file: config.file, valid: true, timezone: config.timezone, services: config.services.map((s) => ({ id: s.id, name: s.name, filing: s.filing.number })), checks }, null, 2));
+        ctx.out(JSON.stringify({ file: config.file, valid: true, timezone: config.timezone, services: config.services.map((s) => ({ id: s.id, name: s.name, filing: s.filing.number })), checks, warnings }, null, 2));
         return;
       }
       const l = config.locale;
@@ -35,5 +37,10 @@ export const registerValidate: CommandRegistrar = (program, ctx) => {
           ...checks.map((c) => [c.id, c.type, c.cron, c.enabled ? c.next.map((n) => n.slice(0, 16).replace('T', ' ')).join(', ') : say(l, '（已停用）', '(disabled)')]),
         ]),
       );
+      if (warnings.length) {
+        ctx.out('');
+        ctx.out(say(l, '警告：', 'Warnings:'));
+        for (const w of warnings) ctx.out(`  - ${w.message[l]}`);
+      }
     });
 };
