@@ -8,10 +8,12 @@ import { systemClock, type Clock } from '../src/lib/clock.js';
 import { errorMessage } from '../src/lib/errors.js';
 import type { Logger } from '../src/lib/logger.js';
 import { catchUp } from '../src/producer/catch-up.js';
+import { catchUpDigest } from '../src/producer/digest-catch-up.js';
 import { reconcile } from '../src/producer/producer.js';
 import { assertRedisReachable, daemonConnection } from '../src/queue/connection.js';
 import { CHECK_QUEUE } from '../src/queue/names.js';
 import { startCheckWorker } from './check-worker.js';
+import { startNotifications, type NotificationsHandle } from './notify-worker.js';
 import type { RunDeps } from './run-check.js';
 
 export type Role = 'all' | 'scheduler' | 'worker';
@@ -25,6 +27,8 @@ export interface DaemonOptions {
   drainTimeoutMs?: number;
   /** How often the scheduler role looks for missed periods (default hourly). */
   catchUpIntervalMs?: number;
+  /** How often the worker role re-queues pending notifications (default 10 minutes). */
+  notifySweepIntervalMs?: number;
 }
 
 export interface Daemon {
@@ -61,16 +65,29 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const ledger: Ledger = await openLedger(config.ledger.url, clock);
     releasers.push(() => ledger.close());
     const archive = new Archive(config.archive.dir);
-    const deps = (): RunDeps => ({ config, ledger, archive, clock, logger });
+    let notifications: NotificationsHandle | undefined;
+    const deps = (): RunDeps => ({ config, ledger, archive, clock, logger, notifier: notifications?.notifier });
 
     const connection = daemonConnection(config.redis.url, logger, opts.role);
     releasers.push(async () => void connection.disconnect());
+
+    if (opts.role !== 'scheduler') {
+      // Started before the check worker and so stopped after it: a draining check can still email.
+      notifications = startNotifications({
+        connection,
+        prefix: config.redis.prefix,
+        env: { config: () => config, ledger, clock, logger },
+        sweepIntervalMs: opts.notifySweepIntervalMs,
+      });
+      releasers.push(() => notifications!.close());
+    }
 
     let queue: Queue | undefined;
     const schedule = async (reason: string) => {
       if (!queue) return;
       await reconcile(config, queue, logger);
       const missed = await catchUp(config, ledger, queue, clock.now(), logger);
+      await catchUpDigest(config, ledger, queue, clock.now(), logger);
       logger.info({ reason, missed: missed.length }, 'scheduler pass done');
     };
 

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { Archive } from '../src/archive/store.js';
+import { weekendsOnlyCalendar, type IsWorkingDay } from '../src/calendar/weekends-only.js';
 import { parsePeriodKey, periodFor, periodKeyFormat, serializePeriod, type Period } from '../src/calendar/period.js';
 import { findCheck, findService, PERIOD_KIND, type Check, type Config, type Service } from '../src/config/normalize.js';
 import type { Ledger } from '../src/ledger/ledger.js';
@@ -11,6 +12,7 @@ import { newRunId } from '../src/lib/ids.js';
 import type { Logger } from '../src/lib/logger.js';
 import { redactUrl } from '../src/lib/logger.js';
 import type { Result, Trigger } from '../src/lib/result.js';
+import type { Notifier } from '../src/notify/pipeline.js';
 import type { CheckOutcome } from '../jobs/types.js';
 import { handlerFor } from './registry.js';
 import { ledgerReader } from './ledger-reader.js';
@@ -23,6 +25,10 @@ export interface RunDeps {
   logger: Logger;
   /** Handler lookup; the registry by default. Tests pass their own (a handler that fails twice). */
   handlerFor?: typeof handlerFor;
+  /** Where the emails a run asks for go; without one they stay listed in the Result for the recovery sweep. */
+  notifier?: Notifier;
+  /** Working-day calendar handed to handlers; tests pin their own. */
+  isWorkingDay?: IsWorkingDay;
 }
 
 export interface RunRequest {
@@ -104,7 +110,11 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
     const handler = (deps.handlerFor ?? handlerFor)(check.type);
     if (!handler) throw new PermanentError(`this build of Dossier has no handler for check type ${check.type}`);
     outcome = await abortable(
-      handler.run({ check, service, period, scheduledAt }, { config, clock, logger, evidence, ledger: ledgerReader(ledger), runId, attempt: req.attempt, signal }),
+      handler.run(
+        { check, service, period, scheduledAt },
+        // weekendsOnlyCalendar: the one place the stand-in is wired; the CN calendar (issue 4) replaces it.
+        { config, clock, logger, evidence, ledger: ledgerReader(ledger), runId, attempt: req.attempt, signal, isWorkingDay: deps.isWorkingDay ?? weekendsOnlyCalendar },
+      ),
       signal,
       () => (timeout.aborted ? `the run took longer than timeoutMinutes (${check.timeoutMinutes})` : 'the worker is shutting down'),
     );
@@ -129,6 +139,7 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
   }
 
   const files = await evidence.finalize();
+  const requests = !error && outcome.notifications?.length ? outcome.notifications : undefined;
   const result: Result = {
     ...base,
     finishedAt: clock.now().setZone(zone).toISO()!,
@@ -138,9 +149,14 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
     findings: outcome.findings,
     evidence: files,
     ...(error ? { error } : {}),
+    ...(requests ? { notifications: requests } : {}),
   };
   await recordRunFinished(ledger, result);
   logger.info({ status: result.status, evidence: files.length }, 'run finished');
+  // After the run is recorded: the Result lists the requests, so a crash here loses nothing.
+  if (requests && deps.notifier) {
+    await deps.notifier.submit(requests, { kind: 'check', checkId: check.id, service: service.id, runId, period: period.key });
+  }
   return { result, retry };
 }
 

@@ -3,9 +3,11 @@ import { ConfigError } from '../config/load.js';
 import { DossierError, ExitCode, errorMessage } from '../lib/errors.js';
 import { defaultContext, type CliContext, type CommandRegistrar } from './common.js';
 import { registerHistory } from './commands/history.js';
+import { registerObligation } from './commands/obligation.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedules } from './commands/schedules.js';
+import { registerStatus } from './commands/status.js';
 import { registerStart } from './commands/start.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVerify } from './commands/verify.js';
@@ -18,6 +20,8 @@ const commands: CommandRegistrar[] = [
   registerRun,
   registerHistory,
   registerVerify,
+  registerStatus,
+  registerObligation,
 ];
 
 /**
