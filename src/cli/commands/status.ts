@@ -48,7 +48,7 @@ export function formatStatus(l: Locale, r: StatusReport): string {
         table(
           s.checks.map((c) => [
             c.id,
-            c.last ? c.last.period : '—',
+            c.last ? c.last.period : '-',
             c.last ? label(l, c.last.status) : label(l, 'never-run'),
             c.last ? c.last.finishedAt.slice(0, 16).replace('T', ' ') : '',
             [c.enabled ? '' : say(l, '已停用', 'disabled'), c.muted ? say(l, '已静音', 'muted') : ''].filter(Boolean).join(' '),
@@ -58,7 +58,7 @@ export function formatStatus(l: Locale, r: StatusReport): string {
       ),
     );
     out.push(say(l, `  未结案件（${s.openCases.length}）：`, `  Open cases (${s.openCases.length}):`));
-    for (const c of s.openCases) out.push(`    ${c.deadline ?? '—'}  ${c.title}  (${c.state})`);
+    for (const c of s.openCases) out.push(`    ${c.deadline ?? '-'}  ${c.title}  (${label(l, c.state)})`);
     out.push(...notificationLines(l, s.notifications.failed, s.notifications.retrying));
     if (s.readiness) out.push(...readinessText(l, s.readiness).map((line) => `  ${line}`));
   }

@@ -64,7 +64,7 @@ export function renderDigest(d: DigestMail, locale: Locale): Rendered {
   for (const o of d.obligations) text.push(`  ${o.title} (${o.service})  ${dueText(locale, o)}`);
   if (!d.obligations.length) text.push(say(locale, '  无', '  none'));
   text.push('', say(locale, `未结案件（按截止日期）：`, 'Open cases (by deadline):'));
-  if (d.openCases.length) for (const c of d.openCases) text.push(`  ${c.deadline ?? '—'}  ${c.title} (${c.service}, ${c.state})`);
+  if (d.openCases.length) for (const c of d.openCases) text.push(`  ${c.deadline ?? '—'}  ${c.title} (${c.service}, ${label(locale, c.state)})`);
   else text.push(say(locale, '  无', '  none'));
   text.push('', say(locale, '发送失败的邮件：', 'Failed emails:'));
   if (failedMail) for (const n of d.notifications.failed) text.push(`  ${n.subject || n.key}  ${n.error}`);
@@ -104,7 +104,7 @@ export function renderDigest(d: DigestMail, locale: Locale): Rendered {
   blocks.push(heading(say(locale, '未结案件（按截止日期）', 'Open cases by deadline')));
   blocks.push(
     d.openCases.length
-      ? table([say(locale, '截止', 'Deadline'), say(locale, '案件', 'Case'), say(locale, '服务', 'Service'), say(locale, '状态', 'State')], d.openCases.map((c) => [c.deadline ?? '—', c.title, c.service, c.state]))
+      ? table([say(locale, '截止', 'Deadline'), say(locale, '案件', 'Case'), say(locale, '服务', 'Service'), say(locale, '状态', 'State')], d.openCases.map((c) => [c.deadline ?? '—', c.title, c.service, label(locale, c.state)]))
       : para(say(locale, '无', 'None'), 'muted'),
   );
   blocks.push(heading(say(locale, '发送失败的邮件', 'Failed emails')));

@@ -15,6 +15,9 @@ const STATUS: Record<string, [string, string]> = {
   failed: ['发送失败', 'failed'],
   pending: ['待发送', 'pending'],
   muted: ['已静音', 'muted'],
+  open: ['未处理', 'open'],
+  acknowledged: ['已确认', 'acknowledged'],
+  resolved: ['已解决', 'resolved'],
 };
 
 export function label(locale: Locale, state: string): string {

@@ -118,7 +118,7 @@ export function readinessHtml(locale: Locale, r: Readiness): string[] {
   blocks.push(heading(say(locale, `未结案件（${r.openCases.length}）`, `Open cases (${r.openCases.length})`)));
   blocks.push(
     r.openCases.length
-      ? table([say(locale, '案件', 'Case'), say(locale, '状态', 'State'), say(locale, '截止', 'Deadline')], r.openCases.map((c) => [c.title, c.state, c.deadline ?? '—']))
+      ? table([say(locale, '案件', 'Case'), say(locale, '状态', 'State'), say(locale, '截止', 'Deadline')], r.openCases.map((c) => [c.title, label(locale, c.state), c.deadline ?? '—']))
       : para(say(locale, '无', 'None'), 'muted'),
   );
   blocks.push(heading(say(locale, '待办', 'To do')));

@@ -53,7 +53,7 @@ describe('daily digest', () => {
     expect(text).toContain('assistant-policy-freshness  尚未运行');
     // policy-freshness was due Monday 2026-11-23 10:00 and has no result; pre-review ran yesterday.
     expect(text).toMatch(/未按时运行的检查：\n {2}assistant-policy-freshness {2}应于 2026-11-23 10:00 \(2026-11-23\)\n\n/);
-    expect(text).toContain('2026-12-04  新增功能 图片生成 未报备 (assistant, open)');
+    expect(text).toContain('2026-12-04  新增功能 图片生成 未报备 (assistant, 未处理)');
     expect(text).toContain('[智能客服大模型] 新案件  EENVELOPE 550: mailbox unavailable');
     expect(text).toContain('年度合规自查与复审 (assistant)  2026-03-15，已逾期 260 天');
     expect(String(m.html)).toContain(head.hash);
