@@ -26,7 +26,7 @@ export interface TestSmtp {
  * 127.0.0.1; every message is parsed with mailparser. With `auth`, only that user/password pair
  * is accepted (535 otherwise).
  */
-export async function startTestSmtp(opts: { auth?: { user: string; pass: string }; listening?: boolean } = {}): Promise<TestSmtp> {
+export async function startTestSmtp(opts: { auth?: { user: string; pass: string }; listening?: boolean; rejectRecipients?: string[] } = {}): Promise<TestSmtp> {
   const port = await freePort();
   const received: ReceivedMail[] = [];
   const waiters: Array<() => void> = [];
@@ -40,6 +40,10 @@ export async function startTestSmtp(opts: { auth?: { user: string; pass: string 
     onConnect(_session, cb) {
       state.connections++;
       cb();
+    },
+    onRcptTo(address, _session, cb) {
+      if (opts.rejectRecipients?.includes(address.address)) return cb(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
+      return cb();
     },
     onAuth(auth, _session, cb) {
       state.authAttempts++;

@@ -114,6 +114,21 @@ describe('SMTP delivery through the notification queue', () => {
     expect((await listNotifications(env.ledger, ['failed'])).length).toBe(1);
   });
 
+  it('a rejected recipient (550) is failed at once, not retried', async () => {
+    const smtp = await startTestSmtp({ rejectRecipients: ['ops@example.com'] });
+    cleanup.push(() => smtp.close());
+    const { env, handle } = await setup(smtp, {});
+    await handle.notifier.submit([request('test:rejected')], { kind: 'check', service: 'assistant' });
+    const failed = await eventually(async () => {
+      const v = await loadNotification(env.ledger, 'test:rejected');
+      return v?.state === 'failed' ? v : undefined;
+    });
+    expect(failed.attempts).toBe(1);
+    expect(failed.lastError).toMatch(/550/);
+    expect(failed.lastError).toContain('rejected a recipient');
+    expect(smtp.received).toHaveLength(0);
+  });
+
   it('a missing password variable is a permanent failure that names the variable', async () => {
     const smtp = await startTestSmtp({ auth: { user: 'dossier', pass: 'x' } });
     cleanup.push(() => smtp.close());
