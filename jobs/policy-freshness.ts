@@ -5,7 +5,7 @@ import { basename, extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DateTime } from 'luxon';
 import { errorCode } from '../src/lib/errors.js';
-import { days, say, type Locale } from '../src/lib/i18n.js';
+import { capitalize, days, say, type Locale } from '../src/lib/i18n.js';
 import { worstStatus, type Finding, type Result, type Status } from '../src/lib/result.js';
 import type { CheckHandler, CheckOutcome } from './types.js';
 
@@ -130,7 +130,7 @@ function judge(locale: Locale, part: Part, c: Counted, age: number, limits: Limi
     findings.push({
       code: `${kind}-too-small`,
       severity: 'fail',
-      message: say(locale, `${name}仅有 ${c.entries} 条，低于要求的 ${limits.minEntries} 条`, `${name} has ${c.entries} entries, below the required ${limits.minEntries}`),
+      message: say(locale, `${name}仅有 ${c.entries} 条，低于要求的 ${limits.minEntries} 条`, `${capitalize(name)} has ${c.entries} entries, below the required ${limits.minEntries}`),
       data: { part, entries: c.entries, minEntries: limits.minEntries },
     });
   }
@@ -144,7 +144,7 @@ function judge(locale: Locale, part: Part, c: Counted, age: number, limits: Limi
       message: say(
         locale,
         `${name}已 ${days(round(age))} 天未更新（超过 ${days(limit)} 天）`,
-        `${name} has not changed for ${days(round(age))} days (more than ${days(limit)})`,
+        `${capitalize(name)} has not changed for ${days(round(age))} days (more than ${days(limit)})`,
       ),
       data: { part, unchangedDays: round(age), limitDays: limit },
     });
@@ -153,7 +153,7 @@ function judge(locale: Locale, part: Part, c: Counted, age: number, limits: Limi
     findings.push({
       code: 'question-bank-malformed-lines',
       severity: 'info',
-      message: say(locale, `${name}有 ${c.malformed} 行无法解析，未计入条数`, `${name} has ${c.malformed} unreadable lines, not counted`),
+      message: say(locale, `${name}有 ${c.malformed} 行无法解析，未计入条数`, `${capitalize(name)} has ${c.malformed} unreadable lines, not counted`),
       data: { part, malformed: c.malformed },
     });
   }
@@ -190,11 +190,11 @@ function partName(locale: Locale, part: Part): string {
 function summarize(locale: Locale, facts: Partial<Record<Part, FileFacts>>): string {
   const parts = (['keywordLibrary', 'refuse', 'answer'] as Part[]).map((p) => {
     const f = facts[p];
-    if (!f) return say(locale, `${partName(locale, p)}：无法读取`, `${partName(locale, p)}: unreadable`);
+    if (!f) return say(locale, `${partName(locale, p)}：无法读取`, `${capitalize(partName(locale, p))}: unreadable`);
     return say(
       locale,
       `${partName(locale, p)} ${f.entries} 条（${days(f.unchangedDays)} 天未变）`,
-      `${partName(locale, p)} ${f.entries} entries (unchanged ${days(f.unchangedDays)} d)`,
+      `${capitalize(partName(locale, p))} ${f.entries} entries (unchanged ${days(f.unchangedDays)} d)`,
     );
   });
   return parts.join(say(locale, '；', '; '));

@@ -3,7 +3,11 @@ import type { Redis } from 'ioredis';
 import { findCheck } from '../src/config/normalize.js';
 import { DIGEST_JOB_NAME } from '../src/producer/desired.js';
 import { runDigestJob } from './digest-job.js';
-import { latestResult } from '../src/ledger/runs.js';
+import { attemptsOf, latestResult } from '../src/ledger/runs.js';
+import { PermanentError } from '../src/lib/errors.js';
+import type { CheckHandler } from '../jobs/types.js';
+import type { CheckType } from '../src/config/schema.js';
+import type { Result } from '../src/lib/result.js';
 import { tryLock } from '../src/queue/lock.js';
 import { CHECK_QUEUE } from '../src/queue/names.js';
 import { checkJobData, scheduledInstantOf } from '../src/queue/payload.js';
@@ -19,6 +23,15 @@ export interface CheckJobReturn {
 const LOCK_TTL_MS = 60_000;
 /** A job that finds its check already running waits this long and tries again. */
 const OVERLAP_RETRY_MS = 5_000;
+/** Interrupted starts tolerated beyond the configured attempts before a job is given up. */
+const STALL_ALLOWANCE = 2;
+
+function givingUp(started: number): CheckHandler<CheckType> {
+  return {
+    type: 'policy-freshness',
+    run: () => Promise.reject(new PermanentError(`gave up after ${started} attempts that never finished (the worker died each time); see the logs around those runs`)),
+  };
+}
 
 export interface CheckWorkerOptions {
   /** Connection for the BullMQ worker (maxRetriesPerRequest: null). */
@@ -31,6 +44,10 @@ export interface CheckWorkerOptions {
   deps: () => RunDeps;
   /** Fires when the process must stop now; running handlers are told to give up. */
   abort: AbortSignal;
+  /** How long a job that finds its check running waits before trying again (default 5 s). */
+  overlapRetryMs?: number;
+  /** Called with every recorded attempt (metrics). */
+  onResult?: (result: Result) => void;
 }
 
 /**
@@ -52,8 +69,9 @@ export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, Chec
     const scheduledAt = scheduledInstantOf(job, data, deps.config.timezone);
     const lock = await tryLock(opts.lockConnection, `${opts.prefix}:lock:check:${check.id}`, LOCK_TTL_MS);
     if (!lock) {
-      log.info({ retryInMs: OVERLAP_RETRY_MS }, 'another run of this check is in progress; waiting');
-      await job.moveToDelayed(Date.now() + OVERLAP_RETRY_MS, token);
+      const wait = opts.overlapRetryMs ?? OVERLAP_RETRY_MS;
+      log.info({ retryInMs: wait }, 'another run of this check is in progress; waiting');
+      await job.moveToDelayed(Date.now() + wait, token);
       throw new DelayedError();
     }
     try {
@@ -65,7 +83,14 @@ export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, Chec
           return { skipped: 'already-recorded', runId: existing.runId, status: existing.status };
         }
       }
-      const { result, retry } = await runCheck(deps, {
+      // BullMQ moves a stalled scheduler job back to wait without limit, so a job that kills its
+      // worker every time would loop for ever. Dossier counts the attempts it saw start.
+      const started = (await attemptsOf(deps.ledger, check.id, resolveRun(deps.config, { checkId: check.id, scheduledAt, periodKey: data.periodKey }).period.key))
+        .filter((a) => a.event === 'started' && (a.body as { jobId?: string }).jobId === job.id).length;
+      const cap = (job.opts.attempts ?? 1) + STALL_ALLOWANCE;
+      const giveUp = started >= cap;
+      if (giveUp) log.error({ started, cap }, 'this job keeps dying mid-run; recording it inconclusive instead of starting it again');
+      const { result, retry } = await runCheck(giveUp ? { ...deps, handlerFor: () => givingUp(started) } : deps, {
         checkId: check.id,
         scheduledAt,
         periodKey: data.periodKey,
@@ -75,6 +100,7 @@ export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, Chec
         jobId: job.id,
         signal: opts.abort,
       });
+      opts.onResult?.(result);
       if (retry) throw new Error(result.error ?? 'attempt failed');
       return { runId: result.runId, status: result.status };
     } finally {

@@ -1,19 +1,23 @@
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Archive } from '../src/archive/store.js';
 import { loadConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/normalize.js';
 import type { Ledger } from '../src/ledger/ledger.js';
 import { openLedger } from '../src/ledger/open.js';
+import { ResultSpool } from '../src/ledger/spool.js';
 import { systemClock, type Clock } from '../src/lib/clock.js';
-import { errorMessage } from '../src/lib/errors.js';
+import { DossierError, ExitCode, errorCode, errorMessage } from '../src/lib/errors.js';
 import type { Logger } from '../src/lib/logger.js';
-import { catchUp } from '../src/producer/catch-up.js';
-import { catchUpDigest } from '../src/producer/digest-catch-up.js';
-import { reconcile } from '../src/producer/producer.js';
+import { DaemonMetrics } from '../src/ops/metrics.js';
+import { startOpsServer } from '../src/ops/server.js';
+import { SchedulerRole, type ScheduleAlert } from '../src/producer/scheduler.js';
 import { assertRedisReachable, daemonConnection } from '../src/queue/connection.js';
 import { CHECK_QUEUE } from '../src/queue/names.js';
+import { localDate } from '../src/calendar/due-dates.js';
+import type { Notifier } from '../src/notify/pipeline.js';
 import { startCheckWorker } from './check-worker.js';
-import { startNotifications, type NotificationsHandle } from './notify-worker.js';
+import { startNotifications } from './notify-worker.js';
 import type { RunDeps } from './run-check.js';
 
 export type Role = 'all' | 'scheduler' | 'worker';
@@ -25,8 +29,6 @@ export interface DaemonOptions {
   clock?: Clock;
   /** How long SIGTERM waits for running checks before giving up on them. */
   drainTimeoutMs?: number;
-  /** How often the scheduler role looks for missed periods (default hourly). */
-  catchUpIntervalMs?: number;
   /** How often the worker role re-queues pending notifications (default 10 minutes). */
   notifySweepIntervalMs?: number;
 }
@@ -39,12 +41,14 @@ export interface Daemon {
   /** Gives up on running checks at once (second signal). */
   abortNow(): void;
   readonly config: Config;
+  /** The port /healthz and /metrics listen on, when enabled. */
+  readonly httpPort?: number;
 }
 
 /**
- * `dossier start`: the scheduler role (reconcile on start and SIGHUP, catch-up on start and
- * hourly) and the worker role (run checks), together or apart. Resources are released in the
- * reverse order of acquisition (style habit 8: start and stop mirror each other).
+ * `dossier start`: the scheduler role (one active leader: reconcile, catch-up, watchdog) and the
+ * worker role (run checks), together or apart. Resources are released in the reverse order of
+ * acquisition (style habit 8: start and stop mirror each other).
  */
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const clock = opts.clock ?? systemClock;
@@ -52,6 +56,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let config = loadConfig(opts.configPath);
   const releasers: Array<() => Promise<void>> = [];
   const abort = new AbortController();
+  const metrics = new DaemonMetrics();
 
   const release = async () => {
     while (releasers.length) {
@@ -64,45 +69,46 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await assertRedisReachable(config.redis.url);
     const ledger: Ledger = await openLedger(config.ledger.url, clock);
     releasers.push(() => ledger.close());
-    const archive = new Archive(config.archive.dir);
-    let notifications: NotificationsHandle | undefined;
-    const deps = (): RunDeps => ({ config, ledger, archive, clock, logger, notifier: notifications?.notifier });
+    const spool = new ResultSpool(join(config.dataDir, 'spool'));
+    await spool.flush(ledger, logger);
+    const spoolTimer = setInterval(() => void spool.flush(ledger, logger), 60_000);
+    releasers.push(async () => clearInterval(spoolTimer));
 
     const connection = daemonConnection(config.redis.url, logger, opts.role);
     releasers.push(async () => void connection.disconnect());
+    const queue = new Queue(CHECK_QUEUE, { connection, prefix: config.redis.prefix });
+    queue.on('error', (err) => logger.debug({ err: err.message }, 'check queue error'));
+    releasers.push(() => queue.close());
 
-    if (opts.role !== 'scheduler') {
-      // Started before the check worker and so stopped after it: a draining check can still email.
-      notifications = startNotifications({
-        connection,
-        prefix: config.redis.prefix,
-        env: { config: () => config, ledger, clock, logger },
-        sweepIntervalMs: opts.notifySweepIntervalMs,
-      });
-      releasers.push(() => notifications!.close());
-    }
+    // Every role can ask for email (the scheduler reports repaired schedules); only the worker
+    // role delivers. Started before the check worker, so stopped after it: a draining check can
+    // still email.
+    const notifications = startNotifications({
+      connection,
+      prefix: config.redis.prefix,
+      env: { config: () => config, ledger, clock, logger },
+      deliver: opts.role !== 'scheduler',
+      sweepIntervalMs: opts.notifySweepIntervalMs,
+    });
+    releasers.push(() => notifications.close());
 
-    let queue: Queue | undefined;
-    const schedule = async (reason: string) => {
-      if (!queue) return;
-      await reconcile(config, queue, logger);
-      const missed = await catchUp(config, ledger, queue, clock.now(), logger);
-      await catchUpDigest(config, ledger, queue, clock.now(), logger);
-      logger.info({ reason, missed: missed.length }, 'scheduler pass done');
-    };
-
+    let scheduler: SchedulerRole | undefined;
     if (opts.role !== 'worker') {
-      queue = new Queue(CHECK_QUEUE, { connection, prefix: config.redis.prefix });
-      queue.on('error', (err) => logger.warn({ err: err.message }, 'check queue error'));
-      releasers.push(() => queue!.close());
-      await schedule('start');
-      const timer = setInterval(() => {
-        schedule('hourly catch-up').catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'catch-up failed; will try again'));
-      }, opts.catchUpIntervalMs ?? 3600_000);
-      releasers.push(async () => clearInterval(timer));
+      scheduler = new SchedulerRole({
+        config: () => config,
+        ledger,
+        queue,
+        redis: connection,
+        clock,
+        logger,
+        onAlert: (alert) => reportScheduleAlert(alert, logger, notifications.notifier, config, clock),
+      });
+      scheduler.start();
+      releasers.push(() => scheduler!.stop());
     }
 
     if (opts.role !== 'scheduler') {
+      const deps = (): RunDeps => ({ config, ledger, archive: new Archive(config.archive.dir), clock, logger, spool, notifier: notifications.notifier });
       const worker = startCheckWorker({
         connection,
         lockConnection: connection,
@@ -110,8 +116,24 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         concurrency: config.workers.concurrency,
         deps,
         abort: abort.signal,
+        onResult: (r) => metrics.recordRun(r),
       });
       releasers.push(() => closeWorker(worker, opts.drainTimeoutMs ?? 60_000, logger, abort));
+    }
+
+    let httpPort: number | undefined;
+    if (config.http.enabled) {
+      const { server, port } = await startOpsServer(config.http.host, config.http.port, { redis: connection, ledger, queues: [queue], metrics, role: opts.role, scheduler: scheduler?.status }, logger).catch(
+        (err: unknown) => {
+          throw new DossierError(
+            `cannot serve /healthz and /metrics on ${config.http.host}:${config.http.port} (${errorCode(err) ?? errorMessage(err)}); another dossier may be running there: set http.port, or http.enabled: false`,
+            ExitCode.usage,
+            { cause: err },
+          );
+        },
+      );
+      httpPort = port;
+      releasers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     }
 
     logger.info({ role: opts.role, config: config.file, checks: config.checks.length, ledger: ledger.description }, 'dossier started');
@@ -120,6 +142,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       get config() {
         return config;
       },
+      httpPort,
       async reload() {
         try {
           config = loadConfig(opts.configPath);
@@ -127,7 +150,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           logger.error({ err: errorMessage(err) }, 'config reload failed; keeping the previous config');
           return;
         }
-        await schedule('reload');
+        await scheduler?.reload();
       },
       async stop() {
         logger.info('stopping: no new jobs; waiting for running checks');
@@ -142,6 +165,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await release();
     throw err;
   }
+}
+
+/** A repaired schedule is logged and emailed to ops (once per check and day). */
+async function reportScheduleAlert(alert: ScheduleAlert, logger: Logger, notifier: Notifier, config: Config, clock: Clock): Promise<void> {
+  logger.error({ check: alert.checkId, problem: alert.problem }, alert.message);
+  const to = config.contacts.ops ? ['ops'] : config.digest.to;
+  const hint = config.locale === 'en' ? 'Check the daemon with `dossier schedules` and `dossier status`.' : '请用 dossier schedules 和 dossier status 检查守护进程。';
+  await notifier.submit(
+    [{ key: `schedule-missing:${alert.checkId}:${localDate(clock.now(), config.timezone)}`, to, urgent: true, content: { template: 'plain', data: { subject: alert.message, text: `${alert.message}\n\n${hint}` } } }],
+    { kind: 'system', ...(alert.serviceId ? { service: alert.serviceId } : {}), checkId: alert.checkId },
+  );
 }
 
 async function closeWorker(worker: { close(force?: boolean): Promise<void> }, timeoutMs: number, logger: Logger, abort: AbortController): Promise<void> {

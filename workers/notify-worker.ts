@@ -63,6 +63,8 @@ export interface NotificationsOptions {
   prefix: string;
   env: NotifyEnv;
   concurrency?: number;
+  /** Run the delivery worker and the sweep here (the worker role); false: only accept requests. */
+  deliver?: boolean;
   /** How often pending notifications and orphaned requests are swept (default 10 minutes). */
   sweepIntervalMs?: number;
   processEnv?: NodeJS.ProcessEnv;
@@ -80,6 +82,16 @@ export function startNotifications(opts: NotificationsOptions): NotificationsHan
   const transports = new Transports(opts.processEnv);
   const dispatch = queueDispatch(queue, env);
   const notifier = createNotifier(env, dispatch);
+
+  if (opts.deliver === false) {
+    return {
+      notifier,
+      sweep: async () => undefined,
+      async close() {
+        await queue.close();
+      },
+    };
+  }
 
   const processor = async (job: Job<{ key: string }>) => {
     const mail = env.config().mail;

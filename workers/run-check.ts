@@ -5,6 +5,7 @@ import { parsePeriodKey, periodFor, periodKeyFormat, serializePeriod, type Perio
 import { findCheck, findService, PERIOD_KIND, type Check, type Config, type Service } from '../src/config/normalize.js';
 import type { Ledger } from '../src/ledger/ledger.js';
 import { recordRunFinished, recordRunStarted } from '../src/ledger/runs.js';
+import type { ResultSpool } from '../src/ledger/spool.js';
 import type { Clock } from '../src/lib/clock.js';
 import { PermanentError, UsageError, errorMessage } from '../src/lib/errors.js';
 import { say } from '../src/lib/i18n.js';
@@ -13,7 +14,8 @@ import type { Logger } from '../src/lib/logger.js';
 import { redactUrl } from '../src/lib/logger.js';
 import type { Result, Trigger } from '../src/lib/result.js';
 import type { Notifier } from '../src/notify/pipeline.js';
-import type { CheckOutcome } from '../jobs/types.js';
+import type { CheckHandler, CheckOutcome } from '../jobs/types.js';
+import type { CheckType } from '../src/config/schema.js';
 import { handlerFor } from './registry.js';
 import { ledgerReader } from './ledger-reader.js';
 
@@ -24,12 +26,17 @@ export interface RunDeps {
   clock: Clock;
   logger: Logger;
   /** Handler lookup; the registry by default. Tests pass their own (a handler that fails twice). */
-  handlerFor?: typeof handlerFor;
+  handlerFor?: HandlerLookup;
+  /** Where a Result goes when the ledger stays unreachable; without one the error is thrown. */
+  spool?: ResultSpool;
   /** Where the emails a run asks for go; without one they stay listed in the Result for the recovery sweep. */
   notifier?: Notifier;
   /** Working-day calendar handed to handlers; tests pin their own. */
   isWorkingDay?: IsWorkingDay;
 }
+
+// `any`: a lookup returns the handler of whichever type it was asked for.
+export type HandlerLookup = (type: CheckType) => CheckHandler<any> | undefined;
 
 export interface RunRequest {
   checkId: string;
@@ -151,13 +158,40 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
     ...(error ? { error } : {}),
     ...(requests ? { notifications: requests } : {}),
   };
-  await recordRunFinished(ledger, result);
+  await recordFinished(deps, result, logger);
   logger.info({ status: result.status, evidence: files.length }, 'run finished');
   // After the run is recorded: the Result lists the requests, so a crash here loses nothing.
   if (requests && deps.notifier) {
     await deps.notifier.submit(requests, { kind: 'check', checkId: check.id, service: service.id, runId, period: period.key });
   }
   return { result, retry };
+}
+
+/**
+ * A finished run must reach the ledger: its evidence is already sealed and re-running the check
+ * would do the work twice. So a failing write (database restarting, network blip) is retried
+ * with backoff for `ledger.writeRetrySeconds`, then the Result is spooled to disk and recorded
+ * when the ledger is back.
+ */
+async function recordFinished(deps: RunDeps, result: Result, logger: Logger): Promise<void> {
+  const deadline = Date.now() + deps.config.ledger.writeRetrySeconds * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await recordRunFinished(deps.ledger, result);
+      if (attempt > 1) logger.info({ attempt }, 'ledger reachable again; result recorded');
+      return;
+    } catch (err) {
+      const wait = Math.min(10_000, 200 * 2 ** attempt);
+      if (Date.now() + wait > deadline) {
+        if (!deps.spool) throw err;
+        const file = await deps.spool.put(result);
+        logger.error({ err: errorMessage(err), spool: file }, 'ledger unreachable; result spooled, it will be recorded when the ledger is back');
+        return;
+      }
+      logger.warn({ err: errorMessage(err), retryInMs: wait, attempt }, `cannot record the result in the ${deps.ledger.description}; retrying`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
 /** Rejects when `signal` fires, so a stuck handler cannot hold the worker past its timeout. */

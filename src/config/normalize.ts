@@ -14,7 +14,7 @@ export type CheckOf<T extends CheckType> = Extract<Check, { type: T }>;
 export interface Config extends Omit<ParsedConfig, 'checks' | 'services' | 'ledger' | 'archive'> {
   /** Absolute path of the file this was loaded from. */
   file: string;
-  ledger: { url: string };
+  ledger: { url: string; writeRetrySeconds: number };
   archive: { dir: string };
   outboxDir: string;
   services: Service[];
@@ -39,7 +39,10 @@ export function normalize(parsed: ParsedConfig, file: string): Config {
     ...parsed,
     file,
     dataDir,
-    ledger: { url: ledgerUrl.startsWith('sqlite:') ? `sqlite:${abs(ledgerUrl.slice('sqlite:'.length))}` : ledgerUrl },
+    ledger: {
+      url: ledgerUrl.startsWith('sqlite:') ? `sqlite:${abs(ledgerUrl.slice('sqlite:'.length))}` : ledgerUrl,
+      writeRetrySeconds: parsed.ledger.writeRetrySeconds,
+    },
     archive: { dir: abs(parsed.archive.dir ?? resolve(dataDir, 'archive')) },
     outboxDir: resolve(dataDir, 'outbox'),
     services: parsed.services.map((s) => normalizeService(s, abs)),

@@ -168,7 +168,7 @@ const checkCommon = {
     .optional()
     .describe('Periods that passed while nothing ran: skip them, run the latest once, or run all (default: all for monthly checks, once for daily ones).'),
   catchUpDays: z.int().min(0).max(400).default(62).describe('How far back missed periods are caught up.'),
-  graceMinutes: z.int().min(1).max(7 * 24 * 60).default(60).describe('Watchdog: how late a run may be before it is reported as missing.'),
+  graceMinutes: z.number().min(0.1).max(7 * 24 * 60).default(60).describe('Watchdog: how late a run may be before it is reported as missing.'),
   notify: groupList.default([]),
   mute: z
     .union([
@@ -284,8 +284,14 @@ export const configSchema = z
     ledger: z
       .strictObject({
         url: z.string().optional().describe('sqlite:PATH (default sqlite:<dataDir>/dossier.db) or postgres://user@host/db.'),
+        writeRetrySeconds: z
+          .number()
+          .min(0)
+          .max(3600)
+          .default(120)
+          .describe('How long a finished run keeps retrying its ledger write (database down) before it is spooled to <dataDir>/spool.'),
       })
-      .default({}),
+      .default({ writeRetrySeconds: 120 }),
     archive: z
       .strictObject({ dir: pathString.optional().describe('Evidence archive directory (default <dataDir>/archive).') })
       .default({}),
@@ -344,6 +350,22 @@ export const configSchema = z
         concurrency: z.int().min(1).max(256).default(4).describe('Checks run at the same time in one worker process.'),
       })
       .default({ concurrency: 4 }),
+    scheduler: z
+      .strictObject({
+        leaseSeconds: z.number().min(1).max(600).default(30).describe('Only one scheduler process is active; a dead one is replaced within about this long.'),
+        catchUpMinutes: z.number().min(0.05).max(24 * 60).default(60).describe('How often missed periods are looked for.'),
+        watchdogMinutes: z.number().min(0.05).max(24 * 60).default(5).describe('How often schedulers in Redis are checked against config.'),
+      })
+      .default({ leaseSeconds: 30, catchUpMinutes: 60, watchdogMinutes: 5 })
+      .describe('The scheduler role: leader election, catch-up and watchdog intervals.'),
+    http: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Serve /healthz and /metrics.'),
+        host: z.string().default('127.0.0.1').describe('Bind address; keep it on loopback unless a proxy guards it.'),
+        port: z.int().min(0).max(65535).default(9464).describe('Port (0 picks a free one).'),
+      })
+      .default({ enabled: true, host: '127.0.0.1', port: 9464 })
+      .describe('Health and Prometheus metrics endpoint of `dossier start`.'),
     services: z.array(serviceSchema).min(1).describe('The filed services.'),
     checks: z.array(checkSchema).default([]).describe('The checks; each becomes a BullMQ job scheduler.'),
   })

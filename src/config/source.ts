@@ -24,7 +24,7 @@ export function parseSource(file: string, text: string): { source: ConfigSource;
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const problems: ConfigProblem[] = doc.errors.map((e) => ({
     path: [],
-    line: e.linePos?.[0]?.line,
+    line: e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line,
     message: `YAML syntax error: ${e.message.split('\n')[0]}; fix the indentation or quoting on that line`,
   }));
   return { source: { file, doc, lines }, problems };

@@ -9,3 +9,8 @@ export function say(locale: Locale, zh: string, en: string): string {
 export function days(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
+
+/** "keyword library" → "Keyword library" (English sentences; CJK is unaffected). */
+export function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

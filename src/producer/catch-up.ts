@@ -49,10 +49,18 @@ export async function catchUp(config: Config, ledger: Ledger, queue: Queue, now:
         backoff: { type: 'exponential', delay: Math.round(check.retryDelaySeconds * 1000) },
         removeOnComplete: true,
         removeOnFail: { age: 30 * 24 * 3600 },
+        // Older periods first, also after a job had to wait for the check's lock.
+        priority: periodPriority(m.scheduledAt),
       });
       enqueued.push(m);
     }
     if (missed.length) logger.info({ check: check.id, periods: missed.map((m) => m.periodKey) }, 'missed periods enqueued');
   }
   return enqueued;
+}
+
+/** BullMQ priority (lower runs first, 1..2,097,151): days since 2020 of the scheduled instant. */
+export function periodPriority(scheduledAt: DateTime): number {
+  const days = Math.floor((scheduledAt.toMillis() - Date.UTC(2020, 0, 1)) / 86_400_000);
+  return Math.min(2_097_151, Math.max(1, days + 1));
 }

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Config } from '../config/normalize.js';
 import type { Logger } from '../lib/logger.js';
 import { desiredSchedules } from './desired.js';
-import { planReconcile, type ExistingSchedule, type ReconcilePlan } from './plan.js';
+import { planIsEmpty, planReconcile, type ExistingSchedule, type ReconcilePlan } from './plan.js';
 
 const IN_FLIGHT = 50;
 
@@ -28,8 +28,17 @@ export async function planFor(config: Config, queue: Queue): Promise<ReconcilePl
  * Makes Redis match config: upsert what was added or changed, remove what config no longer
  * wants, leave the rest alone. Running it twice writes nothing the second time.
  */
-export async function reconcile(config: Config, queue: Queue, logger: Logger, opts: { dryRun?: boolean } = {}): Promise<ReconcilePlan> {
+export async function reconcile(
+  config: Config,
+  queue: Queue,
+  logger: Logger,
+  opts: { dryRun?: boolean; /** Re-upsert these even if unchanged (the watchdog's repair). */ force?: string[] } = {},
+): Promise<ReconcilePlan> {
   const plan = await planFor(config, queue);
+  for (const id of opts.force ?? []) {
+    const i = plan.unchanged.findIndex((d) => d.id === id);
+    if (i >= 0) plan.update.push({ desired: plan.unchanged.splice(i, 1)[0]!, existing: { key: id }, why: 'repair: overdue' });
+  }
   if (opts.dryRun) return plan;
   const writes: Array<() => Promise<unknown>> = [
     ...[...plan.add, ...plan.update.map((u) => u.desired)].map((d) => () =>
@@ -38,6 +47,10 @@ export async function reconcile(config: Config, queue: Queue, logger: Logger, op
     ...plan.remove.map((e) => () => queue.removeJobScheduler(e.key)),
   ];
   await inBatches(writes, IN_FLIGHT);
+  if (planIsEmpty(plan)) {
+    logger.debug({ unchanged: plan.unchanged.length }, 'schedules already match config');
+    return plan;
+  }
   logger.info(
     {
       added: plan.add.map((d) => d.id),

@@ -52,12 +52,16 @@ export function daemonConnection(url: string, logger: Logger, role: string): Red
 /** Connects and PINGs once; throws UnreachableError (exit 3) naming the URL and the fix. */
 export async function assertRedisReachable(url: string): Promise<void> {
   const redis = commandConnection(url);
-  redis.on('error', () => undefined);
+  // ioredis rejects connect() with a generic "Connection is closed"; the cause (ECONNREFUSED,
+  // ENOTFOUND, NOAUTH, …) arrives on the 'error' event.
+  let cause: unknown;
+  redis.on('error', (err) => (cause ??= err));
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new UnreachableError('redis', `Redis at ${redactUrl(url)} is unreachable (${errorCode(err) ?? errorMessage(err)}); ${redisHint(url)}`, { cause: err });
+    const why = cause ?? err;
+    throw new UnreachableError('redis', `Redis at ${redactUrl(url)} is unreachable (${errorCode(why) ?? errorMessage(why)}); ${redisHint(url)}`, { cause: why });
   } finally {
     redis.disconnect();
   }

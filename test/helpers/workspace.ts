@@ -38,6 +38,7 @@ export function baseConfig(overrides: Written = {}): Written {
     locale: 'zh-CN',
     dataDir: '../data',
     redis: { url: REDIS_URL, prefix: uniquePrefix() },
+    http: { port: 0 },
     contacts: { ops: ['ops@example.com'], legal: ['legal@example.com'], managers: ['cto@example.com'] },
     services: [
       {

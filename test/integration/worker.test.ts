@@ -1,0 +1,164 @@
+import { Queue, type Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CheckHandler } from '../../jobs/types.js';
+import { verifyArchive } from '../../src/archive/verify.js';
+import type { CheckType } from '../../src/config/schema.js';
+import { attemptsOf, listResults } from '../../src/ledger/runs.js';
+import { verifyChain } from '../../src/ledger/verify.js';
+import { PermanentError } from '../../src/lib/errors.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { reconcile } from '../../src/producer/producer.js';
+import { CHECK_QUEUE } from '../../src/queue/names.js';
+import { startCheckWorker } from '../../workers/check-worker.js';
+import { handlerFor as registry } from '../../workers/registry.js';
+import { baseConfig, REDIS_URL, testEnv, type TestEnv } from '../helpers/workspace.js';
+
+let env: TestEnv | undefined;
+let worker: Worker | undefined;
+let queue: Queue | undefined;
+const connections: Redis[] = [];
+
+afterEach(async () => {
+  await worker?.close();
+  await queue?.obliterate({ force: true }).catch(() => undefined);
+  await queue?.close();
+  for (const c of connections.splice(0)) c.disconnect();
+  await env?.close();
+  worker = queue = env = undefined;
+});
+
+function connect(): Redis {
+  const c = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  connections.push(c);
+  return c;
+}
+
+/** Starts a real BullMQ worker on the test's prefix; `handlers` overrides chosen check types. */
+async function setup(checks: Array<Record<string, unknown>>, handlers: Partial<Record<CheckType, CheckHandler<any>>> = {}): Promise<TestEnv> {
+  env = await testEnv({ config: baseConfig({ checks }) });
+  // Workers stamp startedAt with the real clock; handlers still get the scheduled instant.
+  const deps = { ...env, clock: systemClock, handlerFor: (t: CheckType) => handlers[t] ?? registry(t) };
+  queue = new Queue(CHECK_QUEUE, { connection: connect(), prefix: env.config.redis.prefix });
+  worker = startCheckWorker({
+    connection: connect(),
+    lockConnection: connect(),
+    prefix: env.config.redis.prefix,
+    concurrency: 4,
+    deps: () => deps,
+    abort: new AbortController().signal,
+    overlapRetryMs: 100,
+  });
+  return env;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const fixed = (status: 'pass' | 'warn' = 'pass'): CheckHandler<any> => ({
+  type: 'safety-logs',
+  async run(input, ctx) {
+    await ctx.evidence.writeJson('summary.json', { period: input.period.key });
+    return { status, summary: `period ${input.period.key}`, metrics: { scheduledAt: input.scheduledAt.toISO() }, findings: [] };
+  },
+});
+
+describe('check worker', () => {
+  it('a scheduled check runs through the worker into the ledger and archive, once per period', async () => {
+    const e = await setup([{ id: 'pf', type: 'policy-freshness', service: 'assistant', cron: '* * * * * *' }]);
+    await reconcile(e.config, queue!, e.logger);
+    const [result] = await until('a recorded run', async () => {
+      const r = await listResults(e.ledger, { check: 'pf' });
+      return r.length ? r : undefined;
+    });
+    expect(result).toMatchObject({ check: 'pf', status: 'pass', trigger: 'schedule', attempt: 1 });
+    expect((result!.metrics as any).keywordLibrary.entries).toBe(10240);
+    expect(result!.jobId).toMatch(/^repeat:pf:\d+$/);
+    // The job id carries the fire time; the recorded instant is exactly that, not pick-up time.
+    expect(Date.parse(result!.scheduledAt)).toBe(Number(result!.jobId!.split(':')[2]));
+
+    // Later fires fall on the same day: that period already has a result, so they are skipped.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await listResults(e.ledger, { check: 'pf' })).filter((r) => r.period.key === result!.period.key)).toHaveLength(1);
+    expect((await verifyChain(e.ledger)).problems).toEqual([]);
+    expect((await verifyArchive(e.ledger, e.archive)).problems).toEqual([]);
+  });
+
+  it('a job picked up late still records the period of its scheduled instant (Asia/Shanghai)', async () => {
+    const e = await setup([{ id: 'logs', type: 'safety-logs', service: 'assistant', cron: '0 2 1 * *' }], { 'safety-logs': fixed() });
+    // Scheduled for 2026-11-01 00:30 Shanghai (= 2026-10-31T16:30Z): the month before is October.
+    await queue!.add('safety-logs', { checkId: 'logs', scheduledAt: '2026-10-31T16:30:00.000Z', trigger: 'catch-up' }, { jobId: 'late-1' });
+    const r = await until('late run', async () => (await listResults(e.ledger, { check: 'logs' }))[0]);
+    expect(r!.period).toEqual({ key: '2026-10', start: '2026-10-01T00:00:00.000+08:00', end: '2026-11-01T00:00:00.000+08:00' });
+    expect(r!.scheduledAt).toBe('2026-11-01T00:30:00.000+08:00');
+    expect(Date.parse(r!.startedAt)).toBeGreaterThan(Date.parse('2026-11-29T00:00:00Z'));
+  });
+
+  it('retries a recoverable error with backoff, then records inconclusive after the last attempt', async () => {
+    let calls = 0;
+    const failing: CheckHandler<any> = { type: 'safety-logs', run: async () => { calls++; throw new Error('connection reset by source'); } };
+    const e = await setup([{ id: 'logs', type: 'safety-logs', service: 'assistant', cron: '0 2 1 * *', retries: 3, retryDelaySeconds: 0.05 }], { 'safety-logs': failing });
+    await queue!.add('safety-logs', { checkId: 'logs', periodKey: '2026-10', scheduledAt: '2026-11-01T02:00:00+08:00', trigger: 'catch-up' }, { attempts: 3, backoff: { type: 'exponential', delay: 50 } });
+    const final = await until('final attempt', async () => (await listResults(e.ledger, { check: 'logs' }))[0]);
+    expect(calls).toBe(3);
+    expect(final).toMatchObject({ status: 'inconclusive', attempt: 3, error: 'connection reset by source' });
+    expect(final.findings[0]).toMatchObject({ code: 'run-error', severity: 'fail' });
+    const attempts = await attemptsOf(e.ledger, 'logs', '2026-10');
+    expect(attempts.filter((a) => a.event === 'finished').map((a) => a.status)).toEqual(['error', 'error', 'inconclusive']);
+  });
+
+  it('recovers when a later attempt succeeds', async () => {
+    let calls = 0;
+    const flaky: CheckHandler<any> = { type: 'safety-logs', run: async (i, c) => (++calls < 3 ? Promise.reject(new Error('timeout')) : fixed().run(i, c)) };
+    const e = await setup([{ id: 'logs', type: 'safety-logs', service: 'assistant', cron: '0 2 1 * *' }], { 'safety-logs': flaky });
+    await queue!.add('safety-logs', { checkId: 'logs', scheduledAt: '2026-11-01T02:00:00+08:00', trigger: 'catch-up' }, { attempts: 3, backoff: { type: 'fixed', delay: 20 } });
+    const final = await until('success', async () => (await listResults(e.ledger, { check: 'logs' }))[0]);
+    expect(final).toMatchObject({ status: 'pass', attempt: 3 });
+  });
+
+  it('a permanent error is recorded inconclusive at once, without retries', async () => {
+    let calls = 0;
+    const bad: CheckHandler<any> = { type: 'safety-logs', run: async () => { calls++; throw new PermanentError('baseline.yaml is not valid YAML (line 3)'); } };
+    const e = await setup([{ id: 'logs', type: 'safety-logs', service: 'assistant', cron: '0 2 1 * *' }], { 'safety-logs': bad });
+    await queue!.add('safety-logs', { checkId: 'logs', scheduledAt: '2026-11-01T02:00:00+08:00', trigger: 'catch-up' }, { attempts: 3, backoff: { type: 'fixed', delay: 20 } });
+    const final = await until('inconclusive', async () => (await listResults(e.ledger, { check: 'logs', includeErrors: true }))[0]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls).toBe(1);
+    expect(final).toMatchObject({ status: 'inconclusive', attempt: 1 });
+    expect(final.findings[0]).toMatchObject({ code: 'bad-input', message: '第 1 次尝试失败：baseline.yaml is not valid YAML (line 3)' });
+  });
+
+  it('two runs of the same check never overlap, even with free worker slots', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const slow: CheckHandler<any> = {
+      type: 'safety-logs',
+      async run(i, c) {
+        maxRunning = Math.max(maxRunning, ++running);
+        await new Promise((r) => setTimeout(r, 300));
+        running--;
+        return fixed().run(i, c);
+      },
+    };
+    const e = await setup([{ id: 'logs', type: 'safety-logs', service: 'assistant', cron: '0 2 1 * *' }], { 'safety-logs': slow });
+    for (const month of ['2026-08', '2026-09', '2026-10']) {
+      await queue!.add('safety-logs', { checkId: 'logs', periodKey: month, scheduledAt: '2026-11-01T02:00:00+08:00', trigger: 'manual' });
+    }
+    await until('three runs', async () => (await listResults(e.ledger, { check: 'logs' })).length === 3, 40_000);
+    expect(maxRunning).toBe(1);
+  }, 60_000);
+
+  it('drops a job whose check left the config', async () => {
+    const e = await setup([{ id: 'pf', type: 'policy-freshness', service: 'assistant', cron: '0 10 * * 1' }]);
+    const job = await queue!.add('policy-freshness', { checkId: 'gone', trigger: 'schedule' });
+    await until('job done', async () => (await job.getState()) === 'completed');
+    expect(await listResults(e.ledger, {})).toEqual([]);
+  });
+});
