@@ -1,9 +1,12 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECK_QUEUE } from '../../../src/queue/names.js';
 import { runCli } from '../../helpers/cli.js';
 import { startDaemonProcess, type DaemonProcess } from '../../helpers/daemon.js';
 import { smtpMail } from '../../helpers/notify.js';
 import { addresses, eventually, startTestSmtp, type TestSmtp } from '../../helpers/smtp.js';
-import { baseConfig, tempWorkspace, writeConfig } from '../../helpers/workspace.js';
+import { baseConfig, REDIS_URL, tempWorkspace, writeConfig } from '../../helpers/workspace.js';
 
 /**
  * End to end through the built CLI: `dossier start` (scheduler + workers) sends the daily digest
@@ -14,21 +17,23 @@ describe('daemon → notification queue → SMTP', () => {
   let smtp: TestSmtp;
   let daemon: DaemonProcess | undefined;
   let configPath: string;
+  let prefix: string;
 
   beforeAll(async () => {
     smtp = await startTestSmtp();
     const dir = tempWorkspace();
-    configPath = writeConfig(
-      dir,
-      baseConfig({
+    const written = baseConfig({
         mail: smtpMail(smtp.port),
         // Midnight: today's digest time has always passed when the test runs, so start catches it up.
         digest: { cron: '0 0 * * *', to: ['ops'] },
+        // The watchdog looks every 3 s, so a vanished scheduler is found quickly.
+        scheduler: { watchdogMinutes: 0.05 },
         checks: [
           { id: 'assistant-pre-review', type: 'pre-review', service: 'assistant', cron: '0 9 * * *', notify: ['ops', 'legal'], escalate: ['managers'] },
         ],
-      }),
-    ).path;
+      });
+    prefix = (written.redis as { prefix: string }).prefix;
+    configPath = writeConfig(dir, written).path;
   });
   afterAll(async () => {
     await daemon?.stop();
@@ -78,8 +83,20 @@ describe('daemon → notification queue → SMTP', () => {
       return s.services[0]!.notifications.failed.length === 0 ? s : undefined;
     });
     expect(status.services[0]!.notifications.retrying).toEqual([]);
+
+    // The watchdog finds a scheduler gone from Redis, repairs it and emails ops.
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue(CHECK_QUEUE, { connection, prefix });
+    await queue.removeJobScheduler('assistant-pre-review');
+    const alert = (await smtp.waitFor(3))[2]!.parsed;
+    expect(alert.subject).toBe('[智能客服大模型] 检查 assistant-pre-review 的调度在 Redis 中丢失，已重新创建');
+    expect(addresses(alert.to)).toEqual(['ops@example.com']);
+    await eventually(async () => (await queue.getJobSchedulers()).some((s) => s.key === 'assistant-pre-review'), 10_000, 'scheduler repaired');
+    await queue.close();
+    connection.disconnect();
+
     expect(await daemon.stop()).toBe(0);
     daemon = undefined;
-    expect(smtp.received).toHaveLength(2);
+    expect(smtp.received).toHaveLength(3);
   });
 });
