@@ -7,6 +7,10 @@ import type { CasePort } from '../src/ledger/case-observe.js';
 import type { Clock } from '../src/lib/clock.js';
 import type { Logger } from '../src/lib/logger.js';
 import type { Finding, Result, Status } from '../src/lib/result.js';
+import type { IsWorkingDay } from '../src/calendar/workdays.js';
+import type { ObligationDone } from '../src/ledger/obligations.js';
+import type { OpenCase } from '../src/ledger/open-cases.js';
+import type { NotificationRequest } from '../src/notify/request.js';
 
 /**
  * The contract between the worker and a check: a plain async function from input and context to
@@ -27,6 +31,10 @@ export interface LedgerReader {
   /** Final results of `check` scheduled before `before` (ISO), newest scheduled first. */
   previousResults(check: string, before: string, limit?: number): Promise<Result[]>;
   latestResult(check: string, periodKey: string): Promise<Result | undefined>;
+  /** Open and acknowledged cases of a service, earliest deadline first. */
+  openCases(service: string): Promise<OpenCase[]>;
+  /** Recorded completions of an obligation (`dossier obligation done`), oldest first. */
+  obligationCompletions(service: string, obligation: string): Promise<ObligationDone[]>;
 }
 
 export interface CheckContext {
@@ -41,6 +49,8 @@ export interface CheckContext {
   attempt: number;
   /** Aborted on timeout or forced shutdown; long reads should stop when it fires. */
   signal: AbortSignal;
+  /** Working-day calendar for "every working day" rules (YYYY-MM-DD in the configured zone). */
+  isWorkingDay: IsWorkingDay;
 }
 
 export interface CheckOutcome {
@@ -48,6 +58,11 @@ export interface CheckOutcome {
   summary: string;
   metrics: Record<string, unknown>;
   findings: Finding[];
+  /**
+   * Emails this run asks for. The worker hands them to the notification pipeline after the
+   * Result is recorded; each key is sent at most once, however often the run is repeated.
+   */
+  notifications?: NotificationRequest[];
 }
 
 export interface CheckHandler<T extends CheckType = CheckType> {

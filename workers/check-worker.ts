@@ -1,6 +1,8 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { findCheck } from '../src/config/normalize.js';
+import { DIGEST_JOB_NAME } from '../src/producer/desired.js';
+import { runDigestJob } from './digest-job.js';
 import { attemptsOf, latestResult } from '../src/ledger/runs.js';
 import { PermanentError } from '../src/lib/errors.js';
 import type { CheckHandler } from '../jobs/types.js';
@@ -56,6 +58,7 @@ export interface CheckWorkerOptions {
 export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, CheckJobReturn> {
   const processor = async (job: Job<unknown, CheckJobReturn>, token?: string): Promise<CheckJobReturn> => {
     const deps = opts.deps();
+    if (job.name === DIGEST_JOB_NAME) return runDigestJob(deps, job);
     const data = checkJobData.parse(job.data);
     const check = findCheck(deps.config, data.checkId);
     const log = deps.logger.child({ jobId: job.id, check: data.checkId });

@@ -14,7 +14,10 @@ import { startOpsServer } from '../src/ops/server.js';
 import { SchedulerRole, type ScheduleAlert } from '../src/producer/scheduler.js';
 import { assertRedisReachable, daemonConnection } from '../src/queue/connection.js';
 import { CHECK_QUEUE } from '../src/queue/names.js';
+import { localDate } from '../src/calendar/due-dates.js';
+import type { Notifier } from '../src/notify/pipeline.js';
 import { startCheckWorker } from './check-worker.js';
+import { startNotifications } from './notify-worker.js';
 import type { RunDeps } from './run-check.js';
 
 export type Role = 'all' | 'scheduler' | 'worker';
@@ -26,6 +29,8 @@ export interface DaemonOptions {
   clock?: Clock;
   /** How long SIGTERM waits for running checks before giving up on them. */
   drainTimeoutMs?: number;
+  /** How often the worker role re-queues pending notifications (default 10 minutes). */
+  notifySweepIntervalMs?: number;
 }
 
 export interface Daemon {
@@ -75,6 +80,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     queue.on('error', (err) => logger.debug({ err: err.message }, 'check queue error'));
     releasers.push(() => queue.close());
 
+    // Every role can ask for email (the scheduler reports repaired schedules); only the worker
+    // role delivers. Started before the check worker, so stopped after it: a draining check can
+    // still email.
+    const notifications = startNotifications({
+      connection,
+      prefix: config.redis.prefix,
+      env: { config: () => config, ledger, clock, logger },
+      deliver: opts.role !== 'scheduler',
+      sweepIntervalMs: opts.notifySweepIntervalMs,
+    });
+    releasers.push(() => notifications.close());
+
     let scheduler: SchedulerRole | undefined;
     if (opts.role !== 'worker') {
       scheduler = new SchedulerRole({
@@ -84,14 +101,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         redis: connection,
         clock,
         logger,
-        onAlert: (alert) => reportScheduleAlert(alert, logger),
+        onAlert: (alert) => reportScheduleAlert(alert, logger, notifications.notifier, config, clock),
       });
       scheduler.start();
       releasers.push(() => scheduler!.stop());
     }
 
     if (opts.role !== 'scheduler') {
-      const deps = (): RunDeps => ({ config, ledger, archive: new Archive(config.archive.dir), clock, logger, spool });
+      const deps = (): RunDeps => ({ config, ledger, archive: new Archive(config.archive.dir), clock, logger, spool, notifier: notifications.notifier });
       const worker = startCheckWorker({
         connection,
         lockConnection: connection,
@@ -150,9 +167,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
 }
 
-/** Until the notification pipeline is wired in, a schedule alert is an error log line. */
-async function reportScheduleAlert(alert: ScheduleAlert, logger: Logger): Promise<void> {
+/** A repaired schedule is logged and emailed to ops (once per check and day). */
+async function reportScheduleAlert(alert: ScheduleAlert, logger: Logger, notifier: Notifier, config: Config, clock: Clock): Promise<void> {
   logger.error({ check: alert.checkId, problem: alert.problem }, alert.message);
+  const to = config.contacts.ops ? ['ops'] : config.digest.to;
+  const hint = config.locale === 'en' ? 'Check the daemon with `dossier schedules` and `dossier status`.' : '请用 dossier schedules 和 dossier status 检查守护进程。';
+  await notifier.submit(
+    [{ key: `schedule-missing:${alert.checkId}:${localDate(clock.now(), config.timezone)}`, to, urgent: true, content: { template: 'plain', data: { subject: alert.message, text: `${alert.message}\n\n${hint}` } } }],
+    { kind: 'system', ...(alert.serviceId ? { service: alert.serviceId } : {}), checkId: alert.checkId },
+  );
 }
 
 async function closeWorker(worker: { close(force?: boolean): Promise<void> }, timeoutMs: number, logger: Logger, abort: AbortController): Promise<void> {

@@ -3,6 +3,7 @@ import type { CheckHandler } from '../jobs/types.js';
 import { policyFreshness } from '../jobs/policy-freshness.js';
 import { featureChanges } from '../jobs/feature-changes.js';
 import { complaintSla } from '../jobs/complaint-sla.js';
+import { preReview } from '../jobs/pre-review.js';
 
 /** Check type → handler. The only place that knows which handlers exist. */
 type Registry = { [T in CheckType]?: CheckHandler<T> };
@@ -11,6 +12,7 @@ export const handlers: Registry = {
   'policy-freshness': policyFreshness,
   'feature-changes': featureChanges,
   'complaint-sla': complaintSla,
+  'pre-review': preReview,
 };
 
 export function handlerFor<T extends CheckType>(type: T): CheckHandler<T> | undefined {

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { Archive } from '../src/archive/store.js';
+import { calendarFor, type IsWorkingDay } from '../src/calendar/workdays.js';
 import { parsePeriodKey, periodFor, periodKeyFormat, serializePeriod, type Period } from '../src/calendar/period.js';
 import { findCheck, findService, PERIOD_KIND, type Check, type Config, type Service } from '../src/config/normalize.js';
 import type { Ledger } from '../src/ledger/ledger.js';
@@ -13,6 +14,7 @@ import { newRunId } from '../src/lib/ids.js';
 import type { Logger } from '../src/lib/logger.js';
 import { redactUrl } from '../src/lib/logger.js';
 import type { Result, Trigger } from '../src/lib/result.js';
+import type { Notifier } from '../src/notify/pipeline.js';
 import type { CheckHandler, CheckOutcome } from '../jobs/types.js';
 import type { CheckType } from '../src/config/schema.js';
 import { handlerFor } from './registry.js';
@@ -28,6 +30,10 @@ export interface RunDeps {
   handlerFor?: HandlerLookup;
   /** Where a Result goes when the ledger stays unreachable; without one the error is thrown. */
   spool?: ResultSpool;
+  /** Where the emails a run asks for go; without one they stay listed in the Result for the recovery sweep. */
+  notifier?: Notifier;
+  /** Working-day calendar handed to handlers; tests pin their own. */
+  isWorkingDay?: IsWorkingDay;
 }
 
 // `any`: a lookup returns the handler of whichever type it was asked for.
@@ -51,6 +57,12 @@ export interface RunOutcome {
   result: Result;
   /** The attempt failed with a recoverable error and attempts remain: the caller should retry. */
   retry: boolean;
+}
+
+/** The CN working-day calendar (调休 included) of this config, as the predicate handlers take. */
+function workingDays(config: Config, logger: Logger): IsWorkingDay {
+  const calendar = calendarFor(config, logger);
+  return (dateISO) => calendar.isWorkingDay(dateISO);
 }
 
 /** Resolves a request to its check, service and period; throws UsageError when it cannot. */
@@ -115,7 +127,10 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
     const today = PERIOD_KIND[check.type] === 'day' ? period.key : scheduledAt.toISODate()!;
     const cases = casePort(ledger, { check, service: service.id, runId, scheduledAt: base.scheduledAt, today, periodKey: period.key });
     outcome = await abortable(
-      handler.run({ check, service, period, scheduledAt }, { config, clock, logger, evidence, ledger: ledgerReader(ledger), cases, runId, attempt: req.attempt, signal }),
+      handler.run(
+        { check, service, period, scheduledAt },
+        { config, clock, logger, evidence, ledger: ledgerReader(ledger), cases, runId, attempt: req.attempt, signal, isWorkingDay: deps.isWorkingDay ?? workingDays(config, logger) },
+      ),
       signal,
       () => (timeout.aborted ? `the run took longer than timeoutMinutes (${check.timeoutMinutes})` : 'the worker is shutting down'),
     );
@@ -140,6 +155,7 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
   }
 
   const files = await evidence.finalize();
+  const requests = !error && outcome.notifications?.length ? outcome.notifications : undefined;
   const result: Result = {
     ...base,
     finishedAt: clock.now().setZone(zone).toISO()!,
@@ -149,9 +165,14 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
     findings: outcome.findings,
     evidence: files,
     ...(error ? { error } : {}),
+    ...(requests ? { notifications: requests } : {}),
   };
   await recordFinished(deps, result, logger);
   logger.info({ status: result.status, evidence: files.length }, 'run finished');
+  // After the run is recorded: the Result lists the requests, so a crash here loses nothing.
+  if (requests && deps.notifier) {
+    await deps.notifier.submit(requests, { kind: 'check', checkId: check.id, service: service.id, runId, period: period.key });
+  }
   return { result, retry };
 }
 

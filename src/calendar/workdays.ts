@@ -26,6 +26,12 @@ import { CN_SCHEDULES, type YearSchedule } from './cn-holidays.js';
 
 export type DateInput = string | DateTime;
 
+/**
+ * A working-day predicate over YYYY-MM-DD calendar days (in the configured zone). Handlers take
+ * it from their context, so tests can pin any calendar (a make-up Saturday, a holiday Thursday).
+ */
+export type IsWorkingDay = (dateISO: string) => boolean;
+
 export type DayReason = 'weekday' | 'weekend' | 'holiday' | 'make-up-workday' | 'configured-holiday' | 'configured-workday';
 
 export interface DayInfo {

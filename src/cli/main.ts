@@ -7,9 +7,11 @@ import { registerAck } from './commands/ack.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerCases } from './commands/cases.js';
 import { registerHistory } from './commands/history.js';
+import { registerObligation } from './commands/obligation.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedules } from './commands/schedules.js';
+import { registerStatus } from './commands/status.js';
 import { registerStart } from './commands/start.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVerify } from './commands/verify.js';
@@ -26,6 +28,8 @@ const commands: CommandRegistrar[] = [
   registerCases,
   registerAck,
   registerBaseline,
+  registerStatus,
+  registerObligation,
 ];
 
 /**

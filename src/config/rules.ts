@@ -94,6 +94,10 @@ export function crossFieldProblems(raw: unknown): ConfigProblem[] {
   if (mail?.transport === 'smtp' && !mail.smtp) {
     add(['mail', 'smtp'], 'transport is smtp but mail.smtp is missing; add host, port, user and passwordEnv, or use transport: outbox');
   }
+  const smtp = asRecord(mail?.smtp);
+  if (smtp && typeof smtp.user === 'string' && smtp.user && !smtp.passwordEnv) {
+    add(['mail', 'smtp', 'passwordEnv'], 'user is set but passwordEnv is missing; name the environment variable that holds the SMTP password (e.g. passwordEnv: SMTP_PASSWORD)');
+  }
 
   const calendar = asRecord(root.calendar);
   const workdays = new Set(asArray(calendar?.workdays));

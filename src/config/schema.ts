@@ -36,7 +36,7 @@ const obligationDue = z.union([
   z
     .strictObject({
       every: z.enum(['year', 'quarter', 'month']).describe('Recurrence of the duty.'),
-      from: isoDate.describe('First date of the series (e.g. the filing approval date); later dates follow every period.'),
+      from: isoDate.describe('Anchor of the series (e.g. the filing approval date); due dates fall one period after it, two periods after it, and so on.'),
     })
     .describe('A recurring due date.'),
 ]);
@@ -321,6 +321,8 @@ export const configSchema = z
             pool: z.boolean().default(true).describe('Keep connections open between messages.'),
           })
           .optional(),
+        retries: z.int().min(1).max(30).default(8).describe('Delivery attempts per email for recoverable failures (connection refused, timeout, 4xx).'),
+        retryDelaySeconds: z.number().min(0.01).max(3600).default(30).describe('Wait before the second delivery attempt; doubles for each further one.'),
         quietHours: z
           .strictObject({
             start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM' }),
@@ -329,7 +331,7 @@ export const configSchema = z
           .optional()
           .describe('Hold non-urgent emails during these local hours; they go out when the quiet hours end.'),
       })
-      .default({ from: 'Dossier <dossier@localhost>', transport: 'outbox' }),
+      .default({ from: 'Dossier <dossier@localhost>', transport: 'outbox', retries: 8, retryDelaySeconds: 30 }),
     digest: z
       .strictObject({
         enabled: z.boolean().default(true),

@@ -1,3 +1,5 @@
+import type { NotificationRequest } from '../notify/request.js';
+
 /**
  * The Result of one attempt of one check (spec section 7). This is what the ledger stores, what
  * `run --wait --json` and `history --json` print, and what emails and exports are built from.
@@ -47,6 +49,11 @@ export interface Result {
   jobId?: string;
   /** Set when the attempt ended in an error (the message, never a stack or a secret). */
   error?: string;
+  /**
+   * Emails this run asked for, kept with the Result so a request is never lost between
+   * recording the run and the notification intake (src/notify/recover.ts resubmits it).
+   */
+  notifications?: NotificationRequest[];
 }
 
 /** Worst status first: used to combine sub-results. */

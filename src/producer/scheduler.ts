@@ -7,6 +7,7 @@ import { errorMessage } from '../lib/errors.js';
 import { say } from '../lib/i18n.js';
 import type { Logger } from '../lib/logger.js';
 import { catchUp } from './catch-up.js';
+import { catchUpDigest } from './digest-catch-up.js';
 import { desiredSchedules } from './desired.js';
 import { LeaderElection } from './leader.js';
 import { existingSchedules, reconcile } from './producer.js';
@@ -111,7 +112,10 @@ export class SchedulerRole {
       await reconcile(config, queue, logger, { force: alerts.filter((a) => a.problem === 'overdue').map((a) => a.checkId) });
       for (const d of desired) this.seen.add(d.id);
       for (const a of alerts) await this.alert(config, a);
-      if (withCatchUp) await catchUp(config, ledger, queue, clock.now(), logger);
+      if (withCatchUp) {
+        await catchUp(config, ledger, queue, clock.now(), logger);
+        await catchUpDigest(config, ledger, queue, clock.now(), logger);
+      }
       this.status.lastPassAt = clock.now().toISO()!;
       this.status.lastPassError = undefined;
       logger.debug({ reason }, 'scheduler pass done');

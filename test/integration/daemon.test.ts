@@ -15,7 +15,8 @@ afterEach(async () => {
 describe('dossier start (a real daemon process)', () => {
   it('reconciles, catches up, runs checks for `run --wait`, reloads on SIGHUP and drains on SIGTERM', async () => {
     const dir = tempWorkspace();
-    const cfg = baseConfig();
+    // Checks only: the digest's scheduler is covered in test/integration/notify/digest.test.ts.
+    const cfg = baseConfig({ digest: { enabled: false } });
     const { path } = writeConfig(dir, cfg);
     const prefix = (cfg.redis as { prefix: string }).prefix;
 

@@ -46,7 +46,8 @@ async function until(what: string, fn: () => Promise<boolean> | boolean, timeout
 
 function workspace(redisUrl: string, overrides: Record<string, unknown>) {
   const dir = tempWorkspace();
-  const cfg = baseConfig({ redis: { url: redisUrl, prefix: uniquePrefix('fault') }, scheduler: { leaseSeconds: 2, catchUpMinutes: 60, watchdogMinutes: 0.05 }, ...overrides });
+  // No digest scheduler: these tests count the checks' schedulers and runs.
+  const cfg = baseConfig({ redis: { url: redisUrl, prefix: uniquePrefix('fault') }, scheduler: { leaseSeconds: 2, catchUpMinutes: 60, watchdogMinutes: 0.05 }, digest: { enabled: false }, ...overrides });
   return { dir, cfg, ...writeConfig(dir, cfg) };
 }
 

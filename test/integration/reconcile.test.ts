@@ -33,6 +33,8 @@ services:
     sources:
       keywordLibrary: { file: k }
       questionBanks: { refuse: r, answer: a }
+# The digest's own scheduler is covered in test/integration/notify/digest.test.ts.
+digest: { enabled: false }
 checks:
 ${checks}`,
     {},
@@ -94,7 +96,7 @@ describe('reconcile against Redis', () => {
 
   it('`dossier reconcile --dry-run` prints the plan without writing; then applies it', async () => {
     const dir = tempWorkspace();
-    const cfg = baseConfig({ redis: { url: redis.url, prefix: 'rec3' } });
+    const cfg = baseConfig({ redis: { url: redis.url, prefix: 'rec3' }, digest: { enabled: false } });
     const { path } = writeConfig(dir, cfg);
     const dry = await runCli(['reconcile', '--dry-run', '--json', '--config', path]);
     expect(dry.code).toBe(0);

@@ -51,7 +51,8 @@ function instance(env: TestEnv): Instance {
 }
 
 async function env(checks: Array<Record<string, unknown>>, scheduler = { leaseSeconds: 1, catchUpMinutes: 60, watchdogMinutes: 0.05 }): Promise<TestEnv> {
-  const e = await testEnv({ config: baseConfig({ redis: { url: redis.url, prefix: uniquePrefix('sched') }, scheduler, checks }) });
+  // No digest scheduler: these tests count the checks' schedulers.
+  const e = await testEnv({ config: baseConfig({ redis: { url: redis.url, prefix: uniquePrefix('sched') }, scheduler, checks, digest: { enabled: false } }) });
   cleanup.push(() => e.close());
   return e;
 }

@@ -9,6 +9,9 @@ import { findRun } from '../../ledger/runs.js';
 import { UnreachableError, UsageError } from '../../lib/errors.js';
 import { say } from '../../lib/i18n.js';
 import type { Result } from '../../lib/result.js';
+import { inlineDispatch } from '../../notify/inline.js';
+import { createNotifier } from '../../notify/pipeline.js';
+import { Transports } from '../../notify/transports/index.js';
 import { CHECK_QUEUE } from '../../queue/names.js';
 import type { CheckJobData } from '../../queue/payload.js';
 import { resolveRun, runCheck } from '../../../workers/run-check.js';
@@ -69,9 +72,17 @@ function instantFor(config: Config, checkId: string, opts: RunOptions, ctx: CliC
 
 async function runLocal(config: Config, ctx: CliContext, checkId: string, scheduledAt: DateTime, periodKey?: string): Promise<Result> {
   return withLedger(config, ctx, async (ledger) => {
-    const deps = { config, ledger, archive: new Archive(config.archive.dir), clock: ctx.clock, logger: ctx.logger };
-    const { result } = await runCheck(deps, { checkId, scheduledAt, periodKey, trigger: 'local', attempt: 1, maxAttempts: 1 });
-    return result;
+    // Emails go out from this process too (one attempt); what cannot go now stays pending for the daemon.
+    const env = { config: () => config, ledger, clock: ctx.clock, logger: ctx.logger };
+    const transports = new Transports();
+    const notifier = createNotifier(env, inlineDispatch(env, transports));
+    const deps = { config, ledger, archive: new Archive(config.archive.dir), clock: ctx.clock, logger: ctx.logger, notifier };
+    try {
+      const { result } = await runCheck(deps, { checkId, scheduledAt, periodKey, trigger: 'local', attempt: 1, maxAttempts: 1 });
+      return result;
+    } finally {
+      transports.close();
+    }
   });
 }
 

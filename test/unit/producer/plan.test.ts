@@ -17,6 +17,8 @@ services:
       keywordLibrary: { file: k }
       questionBanks: { refuse: r, answer: a }
       safetyLogs: { files: "*.jsonl" }
+# The digest's own scheduler is covered in test/integration/notify/digest.test.ts.
+digest: { enabled: false }
 checks:
 ${checks}`,
     {},
