@@ -84,7 +84,7 @@ export const complaintSla: CheckHandler<'complaint-sla'> = {
         message: unansweredMessage(locale, c.title, { deadline: c.deadline, used: j.elapsedWorkingDays ?? 0, limit: c.deadlineRule?.workingDays ?? limit, overdue: c.overdue, daysOverdue, acknowledgedBy: c.state === 'acknowledged' ? c.acks.at(-1)?.by : undefined }),
         caseId: c.caseId,
         deadline: c.deadline,
-        data: { complaint: c.data.complaint, elapsedWorkingDays: j.elapsedWorkingDays, actions: c.actions, case: { new: c.isNew, state: c.state, firstSeen: c.firstSeen, deadline: c.deadline, overdue: c.overdue } },
+        data: { complaint: c.data.complaint, elapsedWorkingDays: j.elapsedWorkingDays, actions: c.actions, case: { title: c.title, new: c.isNew, state: c.state, firstSeen: c.firstSeen, deadline: c.deadline, overdue: c.overdue } },
       });
     });
     for (const r of observed.resolved) {

@@ -131,7 +131,7 @@ function caseFinding(locale: 'zh-CN' | 'en', change: Change, c: ObservedCase, ti
       before: change.before,
       after: change.after,
       actions: c.actions,
-      case: { new: c.isNew, state: c.state, firstSeen: c.firstSeen, deadline: c.deadline, overdue: c.overdue, workingDaysLeft: timing.workingDaysLeft, ...(c.previous ? { previous: c.previous } : {}) },
+      case: { title: c.title, new: c.isNew, state: c.state, firstSeen: c.firstSeen, deadline: c.deadline, overdue: c.overdue, workingDaysLeft: timing.workingDaysLeft, ...(c.previous ? { previous: c.previous } : {}) },
     },
   };
 }

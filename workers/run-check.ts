@@ -14,6 +14,7 @@ import { newRunId } from '../src/lib/ids.js';
 import type { Logger } from '../src/lib/logger.js';
 import { redactUrl } from '../src/lib/logger.js';
 import type { Result, Trigger } from '../src/lib/result.js';
+import { alertsFor } from '../src/notify/from-result.js';
 import type { Notifier } from '../src/notify/pipeline.js';
 import type { CheckHandler, CheckOutcome } from '../jobs/types.js';
 import type { CheckType } from '../src/config/schema.js';
@@ -155,8 +156,7 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
   }
 
   const files = await evidence.finalize();
-  const requests = !error && outcome.notifications?.length ? outcome.notifications : undefined;
-  const result: Result = {
+  const core: Result = {
     ...base,
     finishedAt: clock.now().setZone(zone).toISO()!,
     status: retry ? 'error' : outcome.status,
@@ -165,8 +165,11 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
     findings: outcome.findings,
     evidence: files,
     ...(error ? { error } : {}),
-    ...(requests ? { notifications: requests } : {}),
   };
+  // What the check asked for, plus case and not-OK alerts derived from the Result itself.
+  const requested = [...(!error ? (outcome.notifications ?? []) : []), ...alertsFor(check, service, core)];
+  const requests = requested.length ? requested : undefined;
+  const result: Result = { ...core, ...(requests ? { notifications: requests } : {}) };
   await recordFinished(deps, result, logger);
   logger.info({ status: result.status, evidence: files.length }, 'run finished');
   // After the run is recorded: the Result lists the requests, so a crash here loses nothing.

@@ -170,6 +170,7 @@ const checkCommon = {
   catchUpDays: z.int().min(0).max(400).default(62).describe('How far back missed periods are caught up.'),
   graceMinutes: z.number().min(0.1).max(7 * 24 * 60).default(60).describe('Watchdog: how late a run may be before it is reported as missing.'),
   notify: groupList.default([]),
+  escalate: groupList.default([]).describe('Contact groups copied on overdue cases and escalating reminders.'),
   mute: z
     .union([
       z.boolean(),
@@ -216,7 +217,6 @@ export const preReviewCheck = z
     type: z.literal('pre-review'),
     leadDays: z.array(z.int().min(0).max(366)).min(1).default([60, 30, 14, 7, 3, 1]).describe('Days before the due date on which a reminder is sent.'),
     escalateWithinDays: z.int().min(0).max(366).default(7).describe('From this many days before the due date on, the escalate group is copied.'),
-    escalate: groupList.default([]),
     obligations: z.array(z.string()).optional().describe('Obligation ids to watch; default: all of the service.'),
   })
   .describe('Pre-review alerts (年审 / 复审 提醒).');

@@ -1,3 +1,4 @@
+import type { CaseMail, CheckResultMail } from './templates/check.js';
 import type { DigestMail } from './templates/digest.js';
 import type { PlainMail } from './templates/plain.js';
 import type { PreReviewMail } from './templates/pre-review.js';
@@ -6,7 +7,9 @@ import type { PreReviewMail } from './templates/pre-review.js';
 export type NotificationContent =
   | { template: 'pre-review'; data: PreReviewMail }
   | { template: 'digest'; data: DigestMail }
-  | { template: 'plain'; data: PlainMail };
+  | { template: 'plain'; data: PlainMail }
+  | { template: 'case'; data: CaseMail }
+  | { template: 'check-result'; data: CheckResultMail };
 
 /**
  * What a check (or the digest) asks to be emailed. Plain data: handlers build it without

@@ -6,6 +6,7 @@ import type { Outgoing } from '../outgoing.js';
 import { resolveRecipients } from '../recipients.js';
 import type { NotificationContent } from '../request.js';
 import type { NotifyEnv, Stage } from '../stage.js';
+import { renderCase, renderCheckResult } from '../templates/check.js';
 import { renderDigest } from '../templates/digest.js';
 import { renderPlain } from '../templates/plain.js';
 import { renderPreReview } from '../templates/pre-review.js';
@@ -56,6 +57,10 @@ export function renderContent(content: NotificationContent, locale: Locale): Ren
       return renderDigest(content.data, locale);
     case 'plain':
       return renderPlain(content.data, locale);
+    case 'case':
+      return renderCase(content.data, locale);
+    case 'check-result':
+      return renderCheckResult(content.data, locale);
   }
 }
 
