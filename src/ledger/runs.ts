@@ -38,6 +38,8 @@ interface RunRow {
  */
 export async function recordRunStarted(ledger: Ledger, start: RunStart): Promise<{ interrupted: string[] }> {
   return ledger.transaction(async (tx) => {
+    // Read-then-append: hold the chain lock before reading (PostgreSQL takes it lazily).
+    await tx.lock();
     const open = await tx.query<RunRow>(
       `SELECT s.run_id, s.body FROM runs s
        WHERE s.check_id = ? AND s.period_key = ? AND s.event = 'started'
