@@ -28,11 +28,12 @@ export async function recordObligationDone(ledger: Ledger, done: ObligationDone)
   });
 }
 
-/** Completions of one obligation, oldest first. */
-export async function obligationCompletions(ledger: Ledger, service: string, obligation: string): Promise<ObligationDone[]> {
-  const rows = await ledger.query<{ body: string }>('SELECT body FROM events WHERE subject = ? AND event = ? ORDER BY seq', [
+/** Completions of one obligation, oldest first; with `maxSeq`, as of that chain position. */
+export async function obligationCompletions(ledger: Ledger, service: string, obligation: string, maxSeq?: number): Promise<ObligationDone[]> {
+  const rows = await ledger.query<{ body: string }>('SELECT body FROM events WHERE subject = ? AND event = ? AND seq <= ? ORDER BY seq', [
     obligationSubject(service, obligation),
     OBLIGATION_DONE,
+    maxSeq ?? Number.MAX_SAFE_INTEGER,
   ]);
   return rows.map((r) => parseBody<ObligationDone>(r));
 }

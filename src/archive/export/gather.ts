@@ -7,7 +7,9 @@ import type { Result } from '../../lib/result.js';
 import { gatherCases, gatherEvents, gatherNotifications } from './gather-records.js';
 import { complaintSections, policySections, safetyLogSections } from './gather-sections.js';
 import type { CheckRuns, EvidenceItem, LedgerRange, PackageData } from './model.js';
-import { addMonths, nextDueDate, type ExportWindow } from './window.js';
+import { addMonths, type ExportWindow } from './window.js';
+import { currentDue } from '../../calendar/due-dates.js';
+import { obligationCompletions } from '../../ledger/obligations.js';
 
 /**
  * Reads everything the package shows, as of one chain head: every query is bounded by
@@ -28,18 +30,19 @@ export async function gatherPackage(ledger: Ledger, config: Config, service: Ser
   const asOf = head.at ? DateTime.fromISO(head.at, { zone: config.timezone }) : window.end;
   const dueMonths = new Set(window.months.filter((m) => DateTime.fromFormat(m, 'yyyy-MM', { zone: config.timezone }).plus({ months: 1 }) <= asOf));
   const used = [...runSeqs, ...cases.flatMap((c) => c.history.map((h) => h.seq)), ...notifications.seqs, ...events.items.map((e) => e.seq)];
-  const today = asOf.toISODate()!;
 
   return {
     locale,
     timezone: config.timezone,
     service: { id: service.id, name: service.name, filing: service.filing },
-    obligations: service.obligations.map((o) => ({
-      id: o.id,
-      title: o.title,
-      rule: typeof o.due === 'string' ? o.due : `${o.due.every}:${o.due.from}`,
-      next: nextDueDate(o.due, today),
-    })),
+    obligations: await Promise.all(
+      service.obligations.map(async (o) => ({
+        id: o.id,
+        title: o.title,
+        rule: typeof o.due === 'string' ? o.due : `${o.due.every}:${o.due.from}`,
+        next: currentDue(o.due, await obligationCompletions(ledger, service.id, o.id, head.seq)),
+      })),
+    ),
     window,
     head,
     dueMonths,

@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { Archive } from '../../archive/store.js';
 import { exportPackage } from '../../archive/export/export.js';
 import { defaultWindow, isMonthKey, windowOf, addMonths } from '../../archive/export/window.js';
+import type { Completion } from '../../calendar/due-dates.js';
+import { obligationCompletions } from '../../ledger/obligations.js';
 import { findService } from '../../config/normalize.js';
 import { UsageError } from '../../lib/errors.js';
 import { say, type Locale } from '../../lib/i18n.js';
@@ -40,20 +42,23 @@ export const registerExport: CommandRegistrar = (program, ctx, setExit) => {
       }
 
       const today = ctx.clock.now().setZone(config.timezone).toISODate()!;
-      const fallback = defaultWindow(service.obligations, today);
-      const from = opts.from ?? (opts.to ? addMonths(opts.to, -11) : fallback.from);
-      const to = opts.to ?? (opts.from ? addMonths(opts.from, 11) : fallback.to);
-      if (from > to) throw new UsageError(`--from ${from} is after --to ${to}; the window runs from the earlier month to the later one`);
-      const window = windowOf(from, to, config.timezone);
-      if (window.months.length > MAX_MONTHS) throw new UsageError(`the window ${from}–${to} has ${window.months.length} months; at most ${MAX_MONTHS} per package`);
-
-      const out = resolve(opts.out ?? `${service.id}-review-${from}_${to}.zip`);
-      if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) throw new UsageError(`--out ${out}: the directory ${dirname(out)} does not exist`);
-      if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a directory; give a file name such as ${service.id}.zip`);
-
-      const summary = await withLedger(config, ctx, (ledger) => exportPackage({ config, ledger, archive: new Archive(config.archive.dir), service, window, locale, out }));
+      const { summary, from, to, basis } = await withLedger(config, ctx, async (ledger) => {
+        const completions = new Map<string, Completion[]>();
+        for (const o of service.obligations) completions.set(o.id, await obligationCompletions(ledger, service.id, o.id));
+        const fallback = defaultWindow(service.obligations, (id) => completions.get(id) ?? [], today);
+        const from = opts.from ?? (opts.to ? addMonths(opts.to, -11) : fallback.from);
+        const to = opts.to ?? (opts.from ? addMonths(opts.from, 11) : fallback.to);
+        if (from > to) throw new UsageError(`--from ${from} is after --to ${to}; the window runs from the earlier month to the later one`);
+        const window = windowOf(from, to, config.timezone);
+        if (window.months.length > MAX_MONTHS) throw new UsageError(`the window ${from}–${to} has ${window.months.length} months; at most ${MAX_MONTHS} per package`);
+        const out = resolve(opts.out ?? `${service.id}-review-${from}_${to}.zip`);
+        if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) throw new UsageError(`--out ${out}: the directory ${dirname(out)} does not exist`);
+        if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a directory; give a file name such as ${service.id}.zip`);
+        const summary = await exportPackage({ config, ledger, archive: new Archive(config.archive.dir), service, window, locale, out });
+        return { summary, from, to, basis: !opts.from && !opts.to ? fallback.basis : undefined };
+      });
+      const out = summary.out;
       setExit(summary.problems.length ? 1 : 0);
-      const basis = !opts.from && !opts.to ? fallback.basis : undefined;
       if (opts.json) return ctx.out(JSON.stringify({ ...summary, window: { from, to, basis } }, null, 2));
 
       const l = locale;

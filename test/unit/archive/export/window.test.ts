@@ -1,50 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, defaultWindow, isMonthKey, nextDueDate, windowOf } from '../../../../src/archive/export/window.js';
-
-describe('nextDueDate', () => {
-  it.each([
-    // one date
-    ['2027-03-15', '2026-11-29', '2027-03-15'],
-    ['2026-03-15', '2026-11-29', undefined],
-    ['2026-11-29', '2026-11-29', '2026-11-29'],
-    // every year from the filing approval
-    [{ every: 'year', from: '2025-03-15' }, '2026-11-29', '2027-03-15'],
-    [{ every: 'year', from: '2025-03-15' }, '2026-03-15', '2026-03-15'],
-    [{ every: 'year', from: '2025-03-15' }, '2026-03-16', '2027-03-15'],
-    [{ every: 'year', from: '2030-01-01' }, '2026-11-29', '2030-01-01'],
-    // leap day: counted from the first date, so 29 Feb comes back in leap years
-    [{ every: 'year', from: '2024-02-29' }, '2025-01-01', '2025-02-28'],
-    [{ every: 'year', from: '2024-02-29' }, '2027-03-01', '2028-02-29'],
-    // quarters and months; a series on the 31st stays on month ends
-    [{ every: 'quarter', from: '2026-01-10' }, '2026-11-29', '2027-01-10'],
-    [{ every: 'quarter', from: '2026-01-10' }, '2026-10-10', '2026-10-10'],
-    [{ every: 'month', from: '2026-01-31' }, '2026-02-01', '2026-02-28'],
-    [{ every: 'month', from: '2026-01-31' }, '2026-03-01', '2026-03-31'],
-  ] as const)('%j on %s → %s', (due, today, expected) => {
-    expect(nextDueDate(due as Parameters<typeof nextDueDate>[0], today)).toBe(expected);
-  });
-});
+import { addMonths, defaultWindow, isMonthKey, windowOf } from '../../../../src/archive/export/window.js';
 
 describe('defaultWindow', () => {
   const annual = { id: 'annual-review', title: '年度合规自查与复审', due: { every: 'year' as const, from: '2025-03-15' } };
+  const none = () => [];
 
-  it('is the 12 whole months before the month of the next due date', () => {
-    expect(defaultWindow([annual], '2026-11-29')).toEqual({
+  it('is the 12 whole months before the month of the earliest open due date (the same date pre-review reminds about)', () => {
+    // Filed 2025-03-15: the first review falls due a year later; done for 2026 → next is 2027-03-15.
+    const done2026 = (id: string) => (id === 'annual-review' ? [{ covers: '2026-03-15', completedOn: '2026-03-10' }] : []);
+    expect(defaultWindow([annual], done2026, '2026-11-29')).toEqual({
       from: '2026-03',
       to: '2027-02',
       basis: { obligation: 'annual-review', title: '年度合规自查与复审', due: '2027-03-15' },
     });
   });
 
-  it('takes the earliest upcoming obligation and ignores passed one-off dates', () => {
-    const soon = { id: 'licence', title: 'Licence renewal', due: '2027-01-05' };
-    const passed = { id: 'old', title: 'Old', due: '2026-01-01' };
-    expect(defaultWindow([annual, passed, soon], '2026-11-29')).toMatchObject({ from: '2026-01', to: '2026-12', basis: { obligation: 'licence' } });
+  it('an overdue review stays the basis until it is recorded done', () => {
+    expect(defaultWindow([annual], none, '2026-11-29')).toMatchObject({ from: '2025-03', to: '2026-02', basis: { due: '2026-03-15' } });
   });
 
-  it('falls back to the last 12 whole months when no obligation is upcoming', () => {
-    expect(defaultWindow([], '2026-11-29')).toEqual({ from: '2025-11', to: '2026-10', basis: undefined });
-    expect(defaultWindow([{ id: 'x', title: 'x', due: '2020-01-01' }], '2026-01-15')).toEqual({ from: '2025-01', to: '2025-12', basis: undefined });
+  it('takes the earliest open obligation; a one-off recorded done no longer counts', () => {
+    const soon = { id: 'licence', title: 'Licence renewal', due: '2027-01-05' };
+    const old = { id: 'old', title: 'Old', due: '2026-01-01' };
+    const completions = (id: string) =>
+      id === 'old' ? [{ covers: '2026-01-01', completedOn: '2025-12-20' }] : id === 'annual-review' ? [{ covers: '2026-03-15', completedOn: '2026-03-01' }] : [];
+    expect(defaultWindow([annual, old, soon], completions, '2026-11-29')).toMatchObject({ from: '2026-01', to: '2026-12', basis: { obligation: 'licence' } });
+  });
+
+  it('falls back to the last 12 whole months when nothing is open', () => {
+    expect(defaultWindow([], none, '2026-11-29')).toEqual({ from: '2025-11', to: '2026-10', basis: undefined });
+    const done = () => [{ covers: '2020-01-01', completedOn: '2020-01-01' }];
+    expect(defaultWindow([{ id: 'x', title: 'x', due: '2020-01-01' }], done, '2026-01-15')).toEqual({ from: '2025-01', to: '2025-12', basis: undefined });
   });
 });
 
