@@ -76,7 +76,7 @@ export async function gatherCases(ctx: GatherContext): Promise<CaseView[]> {
 
 /**
  * Notifications first recorded in the window. The table has no service column, so a
- * notification belongs to this service when its key or body names the service, one of its
+ * notification belongs to this service when its key or body (its `origin`) names the service, one of its
  * checks or one of its cases; one that names another service is left out; one that names none
  * (the daily digest) is general and shown as such.
  */
@@ -98,7 +98,13 @@ export async function gatherNotifications(ctx: GatherContext, caseIds: string[])
   const seqs: number[] = [];
   for (const [key, list] of group(rows, 'notification_key')) {
     const body: Record<string, unknown> = Object.assign({}, ...list.map(parse));
-    const tokens = [...key.split(/[:/]/), ...['service', 'serviceId', 'check', 'checkId', 'caseId'].map((k) => str(body[k]))].filter((t): t is string => !!t);
+    const origin = asRecord(body.origin);
+    const tokens = [
+      ...key.split(/[:/]/),
+      ...['service', 'serviceId', 'check', 'checkId', 'caseId'].map((k) => str(body[k])),
+      str(origin.service),
+      str(origin.checkId),
+    ].filter((t): t is string => !!t);
     const general = !tokens.some((t) => mine.has(t));
     if (general && tokens.some((t) => others.has(t))) continue;
     const sentRow = [...list].reverse().find((r) => r.state === 'sent');
