@@ -8,6 +8,7 @@ import { PermanentError } from '../src/lib/errors.js';
 import type { CheckHandler } from '../jobs/types.js';
 import type { CheckType } from '../src/config/schema.js';
 import type { Result } from '../src/lib/result.js';
+import { logQueueError } from '../src/queue/connection.js';
 import { tryLock } from '../src/queue/lock.js';
 import { CHECK_QUEUE } from '../src/queue/names.js';
 import { checkJobData, scheduledInstantOf } from '../src/queue/payload.js';
@@ -114,6 +115,6 @@ export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, Chec
     concurrency: opts.concurrency,
     autorun: true,
   });
-  worker.on('error', (err) => opts.deps().logger.warn({ err: err.message }, 'check worker error'));
+  worker.on('error', (err) => logQueueError(opts.deps().logger, 'check worker')(err));
   return worker;
 }

@@ -12,7 +12,7 @@ import type { Logger } from '../src/lib/logger.js';
 import { DaemonMetrics } from '../src/ops/metrics.js';
 import { startOpsServer } from '../src/ops/server.js';
 import { SchedulerRole, type ScheduleAlert } from '../src/producer/scheduler.js';
-import { assertRedisReachable, daemonConnection } from '../src/queue/connection.js';
+import { assertRedisReachable, daemonConnection, logQueueError } from '../src/queue/connection.js';
 import { CHECK_QUEUE } from '../src/queue/names.js';
 import { localDate } from '../src/calendar/due-dates.js';
 import type { Notifier } from '../src/notify/pipeline.js';
@@ -77,7 +77,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const connection = daemonConnection(config.redis.url, logger, opts.role);
     releasers.push(async () => void connection.disconnect());
     const queue = new Queue(CHECK_QUEUE, { connection, prefix: config.redis.prefix });
-    queue.on('error', (err) => logger.debug({ err: err.message }, 'check queue error'));
+    queue.on('error', logQueueError(logger, 'check queue'));
     releasers.push(() => queue.close());
 
     // Every role can ask for email (the scheduler reports repaired schedules); only the worker
@@ -103,6 +103,25 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         logger,
         onAlert: (alert) => reportScheduleAlert(alert, logger, notifications.notifier, config, clock),
       });
+    }
+
+    // Bind the ops port before taking any work: a port clash must stop the start, not half of it.
+    let httpPort: number | undefined;
+    if (config.http.enabled) {
+      const { server, port } = await startOpsServer(config.http.host, config.http.port, { redis: connection, ledger, queues: [queue], metrics, role: opts.role, scheduler: scheduler?.status }, logger).catch(
+        (err: unknown) => {
+          throw new DossierError(
+            `cannot serve /healthz and /metrics on ${config.http.host}:${config.http.port} (${errorCode(err) ?? errorMessage(err)}); another dossier may be running there: set http.port, or http.enabled: false`,
+            ExitCode.usage,
+            { cause: err },
+          );
+        },
+      );
+      httpPort = port;
+      releasers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    }
+
+    if (scheduler) {
       scheduler.start();
       releasers.push(() => scheduler!.stop());
     }
@@ -119,21 +138,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         onResult: (r) => metrics.recordRun(r),
       });
       releasers.push(() => closeWorker(worker, opts.drainTimeoutMs ?? 60_000, logger, abort));
-    }
-
-    let httpPort: number | undefined;
-    if (config.http.enabled) {
-      const { server, port } = await startOpsServer(config.http.host, config.http.port, { redis: connection, ledger, queues: [queue], metrics, role: opts.role, scheduler: scheduler?.status }, logger).catch(
-        (err: unknown) => {
-          throw new DossierError(
-            `cannot serve /healthz and /metrics on ${config.http.host}:${config.http.port} (${errorCode(err) ?? errorMessage(err)}); another dossier may be running there: set http.port, or http.enabled: false`,
-            ExitCode.usage,
-            { cause: err },
-          );
-        },
-      );
-      httpPort = port;
-      releasers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     }
 
     logger.info({ role: opts.role, config: config.file, checks: config.checks.length, ledger: ledger.description }, 'dossier started');

@@ -1,4 +1,5 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { logQueueError } from '../src/queue/connection.js';
 import type { Redis } from 'ioredis';
 import type { PendingNotification } from '../src/ledger/notifications.js';
 import { errorMessage } from '../src/lib/errors.js';
@@ -78,7 +79,7 @@ export interface NotificationsOptions {
 export function startNotifications(opts: NotificationsOptions): NotificationsHandle {
   const { env } = opts;
   const queue = new Queue(NOTIFY_QUEUE, { connection: opts.connection, prefix: opts.prefix });
-  queue.on('error', (err) => env.logger.warn({ err: err.message }, 'notification queue error'));
+  queue.on('error', logQueueError(env.logger, 'notification queue'));
   const transports = new Transports(opts.processEnv);
   const dispatch = queueDispatch(queue, env);
   const notifier = createNotifier(env, dispatch);
@@ -110,7 +111,7 @@ export function startNotifications(opts: NotificationsOptions): NotificationsHan
     prefix: opts.prefix,
     concurrency: opts.concurrency ?? 4,
   });
-  worker.on('error', (err) => env.logger.warn({ err: err.message }, 'notification worker error'));
+  worker.on('error', logQueueError(env.logger, 'notification worker'));
 
   const sweep = async () => {
     try {

@@ -66,3 +66,17 @@ export async function assertRedisReachable(url: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNABORTED']);
+
+/**
+ * Logs an 'error' event of a BullMQ Queue or Worker. Connection failures are already reported
+ * once per backoff step by the connection itself (daemonConnection), so here they go to debug;
+ * anything else is a real warning.
+ */
+export function logQueueError(logger: Logger, what: string): (err: Error) => void {
+  return (err) => {
+    const connection = CONNECTION_CODES.has(errorCode(err) ?? '') || /Connection is closed|ECONNREFUSED|ECONNRESET/.test(err.message);
+    logger[connection ? 'debug' : 'warn']({ err: err.message }, `${what} error`);
+  };
+}
