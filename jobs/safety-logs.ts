@@ -1,11 +1,12 @@
 import type { EvidenceRef } from '../src/lib/result.js';
-import { PermanentError } from '../src/lib/errors.js';
+import { PermanentError, errorMessage } from '../src/lib/errors.js';
 import { say, type Locale } from '../src/lib/i18n.js';
 import { worstStatus, type Finding, type Status } from '../src/lib/result.js';
 import { collect, type Collection } from '../src/logs/collect.js';
 import { DEFAULT_FIELDS } from '../src/logs/context.js';
 import { percent, renderReport, type SafetyLogMetrics } from '../src/logs/report.js';
 import { formatSample } from '../src/logs/tally.js';
+import { VerdictMatcher } from '../src/logs/verdicts.js';
 import type { CheckHandler, CheckOutcome } from './types.js';
 
 /**
@@ -25,6 +26,11 @@ export const safetyLogs: CheckHandler<'safety-logs'> = {
     const source = service.sources.safetyLogs;
     if (!source) throw new PermanentError(`service ${service.id} has no sources.safetyLogs; add the moderation log files (files: a glob) to its sources`);
 
+    try {
+      new VerdictMatcher(source.verdicts);
+    } catch (err) {
+      throw new PermanentError(`services[${service.id}].sources.safetyLogs.verdicts: ${errorMessage(err)}`);
+    }
     // normalize.ts makes this a list of absolute paths; the type still allows the written form.
     const patterns = Array.isArray(source.files) ? source.files : [source.files];
     let eventsFile: Promise<EvidenceRef> | undefined;

@@ -61,7 +61,7 @@ export function renderReport(r: ReportInput): string {
     `- ${s('服务', 'Service')}: ${cell(r.service.name)} (\`${r.service.id}\`), ${s('备案号', 'filing number')} ${cell(r.service.filingNumber)}`,
     `- ${s('检查', 'Check')}: \`${r.check}\`, ${s('计划时间', 'scheduled at')} ${r.scheduledAt}`,
     `- ${s('统计期间', 'Period')}: ${r.period.start} – ${r.period.end} (${r.zone})`,
-    `- ${s('结论', 'Status')}: **${s(...STATUS[r.status])}**. ${r.summary}`,
+    `- ${s('结论', 'Status')}: **${s(...STATUS[r.status])}**${s('。', '. ')}${r.summary}`,
     '',
   );
 

@@ -165,6 +165,33 @@ describe('safety-logs handler', () => {
     expect(evidence(e, r, 'report.md').toString()).toContain('# Monthly safety-log collection: 2026-10');
   });
 
+  it('reads the shipped CSV sample with its field and verdict mapping', async () => {
+    const e = await setup({
+      source: {
+        files: '../examples/assistant/safety-logs-csv/*.csv',
+        fields: { ts: 'time', verdict: 'action', category: 'label', requestId: 'request_id' },
+        verdicts: { pass: ['allow'], block: ['reject'], review: ['manual'] },
+      },
+    });
+    const r = await run(e);
+    const rows = readFileSync(join(e.dir, 'examples/assistant/safety-logs-csv/2026-10.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const count = (action: string) => rows.filter((f) => f[1] === action).length;
+    expect((r.metrics as any).total).toBe(310);
+    expect([(r.metrics as any).passed, (r.metrics as any).blocked, (r.metrics as any).reviewed]).toEqual([count('allow'), count('reject'), count('manual')]);
+    const events = gunzipSync(evidence(e, r, 'events.jsonl.gz')).toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    expect(events).toHaveLength(310);
+    expect(Object.keys(events[0]!)).toEqual(['time', 'action', 'label', 'request_id', 'text']);
+    expect(events.map((x) => x.text).join()).not.toMatch(/13812345678|zhang\.san@/);
+  });
+
+  it('refuses a verdict value mapped to two verdicts, once, without retrying', async () => {
+    const e = await setup({ source: { verdicts: { block: ['flagged'], review: ['Flagged'] } } });
+    const { result, retry } = await runCheck(e, { checkId: CHECK, scheduledAt: DateTime.fromISO('2026-11-01T02:00:00+08:00'), trigger: 'local', attempt: 1, maxAttempts: 3 });
+    expect(retry).toBe(false);
+    expect(result.status).toBe('inconclusive');
+    expect(result.error).toBe('services[assistant].sources.safetyLogs.verdicts: verdict value "Flagged" is mapped to two verdicts; list it under one of pass, block, review');
+  });
+
   it('re-running a period writes a new run directory and leaves the earlier evidence untouched', async () => {
     const e = await setup();
     const first = await run(e);
