@@ -120,7 +120,7 @@ describe('collect: malformed input', () => {
   it('counts a truncated last line, binary garbage and unknown values; never crashes', async () => {
     // Binary garbage in three lines (seeded bytes, newlines only where put).
     let seed = 1;
-    const garbage = Buffer.alloc(3000).map(() => ((seed = (seed * 1103515245 + 12345) % 2147483648) >> 16) & 0xff).map((b) => (b === 0x0a ? 0 : b));
+    const garbage = Buffer.from(Buffer.alloc(3000).map(() => ((seed = (seed * 1103515245 + 12345) % 2147483648) >> 16) & 0xff).map((b) => (b === 0x0a ? 0 : b)));
     garbage[1000] = 0x0a;
     garbage[2000] = 0x0a;
     const root = dir({
