@@ -13,7 +13,7 @@ import { createGunzip } from 'node:zlib';
  * between threads. Gzip files are streamed through zlib (whole files only).
  */
 
-const CHUNK = 512 * 1024;
+export const CHUNK = 512 * 1024;
 
 /** Sees every raw chunk as it is read (hashing, byte counting). */
 export type ByteTap = (chunk: Buffer) => void;
@@ -29,11 +29,15 @@ export async function startsWithGzipMagic(path: string): Promise<boolean> {
   }
 }
 
-/** Chunks of the plain file's bytes [start, end) (end -1: to the end of the file). */
-export async function* plainBytes(path: string, start = 0, end = -1, tap?: ByteTap): AsyncGenerator<Buffer> {
+/**
+ * Chunks of the plain file's bytes [start, end) (end -1: to the end of the file). `buffer`: the
+ * read buffer to use, for a caller that reads one part after another and wants no new one each
+ * time; it must not be in use by another read.
+ */
+export async function* plainBytes(path: string, start = 0, end = -1, tap?: ByteTap, buffer?: Buffer): AsyncGenerator<Buffer> {
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const buf = buffer ?? Buffer.allocUnsafe(CHUNK);
     let pos = start;
     while (end < 0 || pos < end) {
       const want = end < 0 ? CHUNK : Math.min(CHUNK, end - pos);

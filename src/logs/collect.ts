@@ -94,7 +94,11 @@ async function collectInline(sources: SourceFile[], facts: Map<string, FileFacts
       const hash = createHash('sha256');
       let bytes = 0;
       const part = { ...f, start: 0, end: -1, align: false };
-      const result = await readPart(part, ctx, (chunk) => (hash.update(chunk), (bytes += chunk.length)), opts.signal);
+      const tap = (chunk: Buffer) => {
+        hash.update(chunk);
+        bytes += chunk.length;
+      };
+      const result = await readPart(part, ctx, { tap, signal: opts.signal });
       Object.assign(facts.get(f.path)!, { format: result.format, lines: result.lines, bytes, sha256: hash.digest('hex') }, result.error ? { error: result.error } : {});
     }
     await sink?.end();

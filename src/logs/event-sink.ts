@@ -26,7 +26,6 @@ const NEWLINE = 0x0a;
 export class EventSink {
   private readonly gzip: Gzip;
   private readonly done: Promise<void>;
-  private readonly pool: Buffer[] = [];
   private batch: Buffer;
   private used = 0;
   /** The open range of consecutive lines in the current chunk (end exclusive, before its newline). */
@@ -36,16 +35,22 @@ export class EventSink {
   private failed: Error | undefined;
   events = 0;
 
+  /**
+   * `pool`: spare batch buffers. A worker thread passes the same pool to the sink of each part it
+   * reads, so its batches are reused from part to part instead of left for the garbage collector
+   * (which, in a thread that allocates little else, comes late).
+   */
   constructor(
     out: Writable,
     private readonly mask: boolean,
+    private readonly pool: Buffer[] = [],
   ) {
     // zlib passes stream options on to its Transform; the typings only list the zlib ones.
     const options: ZlibOptions & TransformOptions = { level: GZIP_LEVEL, chunkSize: 256 * 1024, writableHighWaterMark: QUEUE_BYTES };
     this.gzip = createGzip(options);
     this.done = pipeline(this.gzip, out);
     this.done.catch((err: Error) => (this.failed = err));
-    this.batch = Buffer.allocUnsafe(BATCH_BYTES);
+    this.batch = this.pool.pop() ?? Buffer.allocUnsafe(BATCH_BYTES);
   }
 
   /**
@@ -116,6 +121,7 @@ export class EventSink {
     this.flush();
     this.gzip.end();
     await this.done;
+    if (this.batch.length === BATCH_BYTES) this.pool.push(this.batch);
   }
 
   /** Abandons the output (the run is failing); the evidence writer removes its temp file. */

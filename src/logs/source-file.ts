@@ -55,7 +55,15 @@ export interface PartResult {
  * `ctx`. A part that breaks off (truncated gzip, read error, a CSV header without the needed
  * columns) keeps what was read and says why in `error`; only an abort stops the collection.
  */
-export async function readPart(part: SourcePart, ctx: CollectContext, tap?: ByteTap, signal?: AbortSignal): Promise<PartResult> {
+export interface ReadOptions {
+  /** Sees the raw bytes (hashing). */
+  tap?: ByteTap;
+  signal?: AbortSignal;
+  /** A read buffer to reuse (see plainBytes). */
+  readBuffer?: Buffer;
+}
+
+export async function readPart(part: SourcePart, ctx: CollectContext, { tap, signal, readBuffer }: ReadOptions = {}): Promise<PartResult> {
   const result: PartResult = { format: part.format ?? 'jsonl', physicalLines: 0, lines: 0 };
   const linesBefore = ctx.tally.lines;
   const sink = ctx.sink;
@@ -84,7 +92,7 @@ export async function readPart(part: SourcePart, ctx: CollectContext, tap?: Byte
       end = end < 0 ? -1 : await lineStartAtOrAfter(part.path, end, size);
       if (end >= 0 && end <= start) end = start; // one line spans the whole range: the part before has it
     }
-    const chunks = part.gzip ? gunzipBytes(part.path, tap, signal) : plainBytes(part.path, start, end, tap);
+    const chunks = part.gzip ? gunzipBytes(part.path, tap, signal) : plainBytes(part.path, start, end, tap, readBuffer);
     for await (const chunk of chunks) {
       splitter.push(chunk);
       // The chunk's buffer is reused by the next read: the sink copies what it holds of it now.

@@ -5,6 +5,7 @@ import { CollectContext } from './context.js';
 import { EventSink } from './event-sink.js';
 import type { PartRequest, PartResponse, WorkerSettings } from './pool.js';
 import { readPart } from './source-file.js';
+import { CHUNK } from './byte-source.js';
 
 /**
  * Worker-thread entry (pool.ts starts it from dist/, compiled). Reads the parts it is sent, one
@@ -12,6 +13,10 @@ import { readPart } from './source-file.js';
  * main thread merges tallies and concatenates the members in part order.
  */
 const settings = workerData as WorkerSettings;
+// Buffers reused from part to part (this thread reads one part at a time): in a thread that
+// allocates little else the garbage collector comes late, and memory would grow with the input.
+const batches: Buffer[] = [];
+const readBuffer = Buffer.allocUnsafe(CHUNK);
 
 parentPort!.on('message', (req: PartRequest) => {
   void handle(req).then((res) => parentPort!.postMessage(res));
@@ -19,9 +24,9 @@ parentPort!.on('message', (req: PartRequest) => {
 
 async function handle(req: PartRequest): Promise<PartResponse> {
   try {
-    const sink = req.eventsFile ? new EventSink(createWriteStream(req.eventsFile), settings.mask) : undefined;
+    const sink = req.eventsFile ? new EventSink(createWriteStream(req.eventsFile), settings.mask, batches) : undefined;
     const ctx = new CollectContext(settings, settings.window, sink);
-    const result = await readPart(req.part, ctx);
+    const result = await readPart(req.part, ctx, { readBuffer });
     await sink?.end();
     return { index: req.index, ok: true, result, tally: ctx.tally.data() };
   } catch (err) {
