@@ -30,25 +30,37 @@ export async function startsWithGzipMagic(path: string): Promise<boolean> {
 }
 
 /**
- * Chunks of the plain file's bytes [start, end) (end -1: to the end of the file). `buffer`: the
- * read buffer to use, for a caller that reads one part after another and wants no new one each
- * time; it must not be in use by another read.
+ * Chunks of the plain file's bytes [start, end) (end -1: to the end of the file). Two buffers
+ * take turns: the next read is already under way while the caller works on a chunk, so reading
+ * and scanning overlap. `buffers`: a caller that reads one part after another passes the same
+ * pair each time (they must not be in use by another read).
  */
-export async function* plainBytes(path: string, start = 0, end = -1, tap?: ByteTap, buffer?: Buffer): AsyncGenerator<Buffer> {
+export async function* plainBytes(path: string, start = 0, end = -1, tap?: ByteTap, buffers?: [Buffer, Buffer]): AsyncGenerator<Buffer> {
   const fh = await open(path, 'r');
+  const [a, b] = buffers ?? [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let pos = start;
+  const readInto = (buf: Buffer) => {
+    const want = end < 0 ? buf.length : Math.min(buf.length, end - pos);
+    const at = pos;
+    return want > 0 ? fh.read(buf, 0, want, at).then((r) => r.bytesRead) : Promise.resolve(0);
+  };
+  let pending: Promise<number> | undefined = readInto(a);
+  let current = a;
   try {
-    const buf = buffer ?? Buffer.allocUnsafe(CHUNK);
-    let pos = start;
-    while (end < 0 || pos < end) {
-      const want = end < 0 ? CHUNK : Math.min(CHUNK, end - pos);
-      const { bytesRead } = await fh.read(buf, 0, want, pos);
+    for (;;) {
+      const bytesRead = await pending;
+      pending = undefined;
       if (!bytesRead) break;
       pos += bytesRead;
-      const chunk = buf.subarray(0, bytesRead);
+      const chunk = current.subarray(0, bytesRead);
+      current = current === a ? b : a;
+      pending = readInto(current);
       tap?.(chunk);
       yield chunk;
     }
   } finally {
+    // A read may still be under way when the caller stops early: let it land before closing.
+    await pending?.catch(() => undefined);
     await fh.close();
   }
 }

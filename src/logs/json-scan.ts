@@ -41,6 +41,22 @@ export const ScanResult = {
 export type ScanResult = (typeof ScanResult)[keyof typeof ScanResult];
 
 const MAX_DEPTH = 64;
+
+/** What a byte means inside a string. */
+const PLAIN = 0;
+const QUOTE = 1;
+const BACKSLASH = 2;
+const CONTROL = 3;
+const STRING_BYTE = new Uint8Array(256);
+STRING_BYTE.fill(CONTROL, 0, 0x20);
+STRING_BYTE[0x22] = QUOTE;
+STRING_BYTE[0x5c] = BACKSLASH;
+/** The same, with digits and @ told apart (shapes of personal data, pii-candidates.ts). */
+const DIGIT = 4;
+const AT = 5;
+const TRACKED_BYTE = STRING_BYTE.slice();
+TRACKED_BYTE.fill(DIGIT, 0x30, 0x3a);
+TRACKED_BYTE[0x40] = AT;
 /** Returned by the value scanners instead of a position. */
 const BAD = -1;
 const UNSURE = -2;
@@ -137,67 +153,60 @@ export class JsonFieldScanner {
   private string(b: Uint8Array, i: number, to: number): number {
     this.escaped = false;
     if (this.trackPii) return this.stringTracked(b, i, to);
-    while (i < to) {
-      const c = b[i]!;
-      if (c === 0x22) return i + 1;
-      if (c === 0x5c) {
-        this.escaped = true;
-        const e = b[i + 1];
-        if (e === 0x75 /* u */) {
-          if (i + 6 > to || !isHex(b[i + 2]!) || !isHex(b[i + 3]!) || !isHex(b[i + 4]!) || !isHex(b[i + 5]!)) return BAD;
-          i += 6;
-          continue;
-        }
-        // " \ / b f n r t
-        if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
-          i += 2;
-          continue;
-        }
-        return BAD;
-      }
-      if (c < 0x20) return BAD;
-      i++;
+    for (;;) {
+      // Most bytes are plain string content: one table look-up each to skip them.
+      let c = 0;
+      while (i < to && (c = STRING_BYTE[b[i]!]!) === PLAIN) i++;
+      if (i >= to) return BAD;
+      if (c === QUOTE) return i + 1;
+      if (c === CONTROL) return BAD;
+      const next = this.escape(b, i, to);
+      if (next < 0) return BAD;
+      i = next;
     }
+  }
+
+  /** A valid escape at b[i] (a backslash): the index after it, or BAD. */
+  private escape(b: Uint8Array, i: number, to: number): number {
+    this.escaped = true;
+    const e = b[i + 1];
+    if (e === 0x75 /* u */) {
+      if (i + 6 > to || !isHex(b[i + 2]!) || !isHex(b[i + 3]!) || !isHex(b[i + 4]!) || !isHex(b[i + 5]!)) return BAD;
+      return i + 6;
+    }
+    // " \ / b f n r t
+    if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) return i + 2;
     return BAD;
   }
 
+
   /** `string` that also watches for shapes of personal data (a separate loop keeps `string` lean). */
   private stringTracked(b: Uint8Array, i: number, to: number): number {
-    let run = 0;
-    let runStart = 0;
-    while (i < to) {
-      const c = b[i]!;
-      if (c >= 0x30 && c <= 0x39) {
-        if (run++ === 0) runStart = i;
+    for (;;) {
+      let c = 0;
+      while (i < to && (c = TRACKED_BYTE[b[i]!]!) === PLAIN) i++;
+      if (i >= to) return BAD;
+      if (c === QUOTE) return i + 1;
+      if (c === DIGIT) {
+        const runStart = i;
+        while (i < to && TRACKED_BYTE[b[i]!] === DIGIT) i++;
+        if (!this.candidate && endsCandidateRun(b, runStart, i - runStart, b[i], b[i + 1])) this.candidate = true;
+        continue;
+      }
+      if (c === AT) {
+        this.candidate = true;
         i++;
         continue;
       }
-      if (run) {
-        if (!this.candidate && endsCandidateRun(b, runStart, run, c, b[i + 1])) this.candidate = true;
-        run = 0;
-      }
-      if (c === 0x22) return i + 1;
-      if (c === 0x40) this.candidate = true;
-      else if (c === 0x5c) {
-        this.escaped = true;
-        const e = b[i + 1];
-        if (e === 0x75) {
-          if (i + 6 > to || !isHex(b[i + 2]!) || !isHex(b[i + 3]!) || !isHex(b[i + 4]!) || !isHex(b[i + 5]!)) return BAD;
-          // A \u escape could spell a digit or an @: let the masker decode and look.
-          this.candidate = true;
-          i += 6;
-          continue;
-        }
-        if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
-          i += 2;
-          continue;
-        }
-        return BAD;
-      } else if (c < 0x20) return BAD;
-      i++;
+      if (c === CONTROL) return BAD;
+      // A \u escape could spell a digit or an @: let the masker decode and look.
+      if (b[i + 1] === 0x75) this.candidate = true;
+      const next = this.escape(b, i, to);
+      if (next < 0) return BAD;
+      i = next;
     }
-    return BAD;
   }
+
 
   /** Any JSON value starting at b[i] (not whitespace); returns the index after it. */
   private value(b: Uint8Array, i: number, to: number, depth: number): number {

@@ -59,11 +59,11 @@ export interface ReadOptions {
   /** Sees the raw bytes (hashing). */
   tap?: ByteTap;
   signal?: AbortSignal;
-  /** A read buffer to reuse (see plainBytes). */
-  readBuffer?: Buffer;
+  /** Read buffers to reuse (see plainBytes). */
+  readBuffers?: [Buffer, Buffer];
 }
 
-export async function readPart(part: SourcePart, ctx: CollectContext, { tap, signal, readBuffer }: ReadOptions = {}): Promise<PartResult> {
+export async function readPart(part: SourcePart, ctx: CollectContext, { tap, signal, readBuffers }: ReadOptions = {}): Promise<PartResult> {
   const result: PartResult = { format: part.format ?? 'jsonl', physicalLines: 0, lines: 0 };
   const linesBefore = ctx.tally.lines;
   const sink = ctx.sink;
@@ -92,7 +92,7 @@ export async function readPart(part: SourcePart, ctx: CollectContext, { tap, sig
       end = end < 0 ? -1 : await lineStartAtOrAfter(part.path, end, size);
       if (end >= 0 && end <= start) end = start; // one line spans the whole range: the part before has it
     }
-    const chunks = part.gzip ? gunzipBytes(part.path, tap, signal) : plainBytes(part.path, start, end, tap, readBuffer);
+    const chunks = part.gzip ? gunzipBytes(part.path, tap, signal) : plainBytes(part.path, start, end, tap, readBuffers);
     for await (const chunk of chunks) {
       splitter.push(chunk);
       // The chunk's buffer is reused by the next read: the sink copies what it holds of it now.

@@ -16,7 +16,7 @@ const settings = workerData as WorkerSettings;
 // Buffers reused from part to part (this thread reads one part at a time): in a thread that
 // allocates little else the garbage collector comes late, and memory would grow with the input.
 const batches: Buffer[] = [];
-const readBuffer = Buffer.allocUnsafe(CHUNK);
+const readBuffers: [Buffer, Buffer] = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
 
 parentPort!.on('message', (req: PartRequest) => {
   void handle(req).then((res) => parentPort!.postMessage(res));
@@ -26,7 +26,7 @@ async function handle(req: PartRequest): Promise<PartResponse> {
   try {
     const sink = req.eventsFile ? new EventSink(createWriteStream(req.eventsFile), settings.mask, batches) : undefined;
     const ctx = new CollectContext(settings, settings.window, sink);
-    const result = await readPart(req.part, ctx, { readBuffer });
+    const result = await readPart(req.part, ctx, { readBuffers });
     await sink?.end();
     return { index: req.index, ok: true, result, tally: ctx.tally.data() };
   } catch (err) {
