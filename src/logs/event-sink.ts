@@ -46,7 +46,8 @@ export class EventSink {
     private readonly pool: Buffer[] = [],
   ) {
     // zlib passes stream options on to its Transform; the typings only list the zlib ones.
-    const options: ZlibOptions & TransformOptions = { level: GZIP_LEVEL, chunkSize: 256 * 1024, writableHighWaterMark: QUEUE_BYTES };
+    // memLevel 9 (the largest hash table) compresses a few per cent faster at level 1, for 128 KB.
+    const options: ZlibOptions & TransformOptions = { level: GZIP_LEVEL, memLevel: 9, chunkSize: 256 * 1024, writableHighWaterMark: QUEUE_BYTES };
     this.gzip = createGzip(options);
     this.done = pipeline(this.gzip, out);
     this.done.catch((err: Error) => (this.failed = err));

@@ -29,11 +29,14 @@ const PII = new RegExp(PII_SOURCE, 'g');
 
 export function maskText(text: string): string {
   PII.lastIndex = 0;
-  return text.replace(PII, (...m: Array<string | undefined>) => {
-    if (m[1] !== undefined) return `***@${m[1]}`;
-    if (m[3] !== undefined) return `${m[2]}${m[3]}${m[4]}****${m[5]}${m[6]}`;
-    return `${m[7]}********${m[8]}`;
-  });
+  return text.replace(PII, (...m: unknown[]) => masked(m));
+}
+
+/** The masked form of one PII match, from the replacer's arguments (match, groups…). */
+function masked(m: unknown[]): string {
+  if (m[1] !== undefined) return `***@${m[1] as string}`;
+  if (m[3] !== undefined) return `${m[2] as string}${m[3] as string}${m[4] as string}****${m[5] as string}${m[6] as string}`;
+  return `${m[7] as string}********${m[8] as string}`;
 }
 
 /** Numbers written as JSON numbers that have the shape of a mobile or ID number. */
@@ -45,6 +48,39 @@ const NUMBER_PII = /(?<![0-9.eE+-])(1[3-9][0-9]{9}|[0-9]{18})(?![0-9.eE])/g;
  * wins over the field's type.
  */
 export function maskJsonText(line: string): string {
+  return line.includes('\\') ? maskJsonTokens(line) : maskJsonPlain(line);
+}
+
+/**
+ * A line without backslashes: every quote delimits a string, and no pattern can match across a
+ * quote, so one pass over the whole line does it. A match outside the strings is a number: it is
+ * masked (and quoted) only when it is a whole number token of 11 or 18 digits, exactly as
+ * maskJsonTokens decides.
+ */
+function maskJsonPlain(line: string): string {
+  let quotes = 0;
+  let counted = 0;
+  PII.lastIndex = 0;
+  return line.replace(PII, (...m: unknown[]) => {
+    const match = m[0] as string;
+    const offset = m[m.length - 2] as number;
+    for (let q = line.indexOf('"', counted); q >= 0 && q < offset; q = line.indexOf('"', q + 1)) {
+      quotes++;
+      counted = q + 1;
+    }
+    if (quotes % 2 === 1) return masked(m);
+    return isNumberToken(line, offset, match) ? JSON.stringify(masked(m)) : match;
+  });
+}
+
+function isNumberToken(line: string, offset: number, match: string): boolean {
+  NUMBER_PII.lastIndex = 0;
+  const m = NUMBER_PII.exec(line.slice(Math.max(0, offset - 1), offset + match.length + 1));
+  return m !== null && m[0] === match;
+}
+
+/** Any line of valid JSON: string tokens one by one, decoding those with escapes. */
+export function maskJsonTokens(line: string): string {
   let out = '';
   let pos = 0;
   for (;;) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskJsonText, maskText, maskValue } from '../../../src/logs/mask.js';
+import { maskJsonText, maskJsonTokens, maskText, maskValue } from '../../../src/logs/mask.js';
 import { piiCandidates } from '../../../src/logs/pii-candidates.js';
 
 describe('maskText', () => {
@@ -58,6 +58,30 @@ describe('maskJsonText', () => {
     expect(maskJsonText('{"uid":13812345678,"id":110101199003071234,"x":-13812345678,"y":1.3812345678}')).toBe(
       '{"uid":"138****5678","id":"110101********1234","x":-13812345678,"y":1.3812345678}',
     );
+  });
+
+  it('gives the same result on its one-pass path (no backslash) as token by token (random lines)', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const strings = ['13812345678', 'tel:+86 139 1234 5678', 'a@b.cn', '11010119900307123X', 'x 8613812345678 y', '中文', 'k-13812345678', '', '138123456789'];
+    const numbers = [13812345678, 138123456789, -13812345678, 1.3812345678, 110101199003071234, 1790000000000, 0, 12345678901];
+    const value = (depth: number): unknown => {
+      const r = rand();
+      if (depth < 3 && r < 0.15) return Array.from({ length: 1 + Math.floor(rand() * 3) }, () => value(depth + 1));
+      if (depth < 3 && r < 0.3) return Object.fromEntries(Array.from({ length: 1 + Math.floor(rand() * 3) }, () => [pick(strings), value(depth + 1)]));
+      return r < 0.65 ? pick(strings) + pick(strings) : pick(numbers);
+    };
+    let changed = 0;
+    for (let i = 0; i < 3000; i++) {
+      const line = JSON.stringify(value(0) instanceof Object ? value(0) : { v: value(0) });
+      if (line.includes('\\')) continue;
+      const out = maskJsonText(line);
+      expect({ line, out }).toEqual({ line, out: maskJsonTokens(line) });
+      expect(() => JSON.parse(out)).not.toThrow();
+      if (out !== line) changed++;
+    }
+    expect(changed).toBeGreaterThan(500);
   });
 
   it('masks strings nested in values built from CSV rows', () => {
