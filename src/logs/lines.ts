@@ -12,7 +12,7 @@
 export type LineHandler = (buf: Buffer, start: number, end: number, lineNo: number) => void;
 export type TooLongHandler = (lineNo: number, bytes: number) => void;
 
-export const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 export class LineSplitter {
   private pending: Buffer[] = [];
