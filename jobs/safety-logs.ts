@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { EvidenceRef } from '../src/lib/result.js';
 import { PermanentError, errorMessage } from '../src/lib/errors.js';
 import { say, type Locale } from '../src/lib/i18n.js';
@@ -44,7 +45,9 @@ export const safetyLogs: CheckHandler<'safety-logs'> = {
       signal: ctx.signal,
       events: {
         mask: check.maskPersonalData,
-        tempDir: ctx.evidence.absDir,
+        // Per-thread parts wait next to the archive (same disk), outside any run directory:
+        // even a run cut short by its timeout leaves nothing a manifest does not list.
+        tempDir: join(ctx.config.archive.dir, '.tmp'),
         open: () => {
           const { stream, done } = ctx.evidence.createStream('events.jsonl.gz');
           eventsFile = done;

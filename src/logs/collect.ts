@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
@@ -119,7 +119,9 @@ async function collectThreaded(
   tuning: Tuning,
 ): Promise<Tally> {
   const parts = planParts(sources, threads, tuning);
-  const eventsDir = opts.events ? await mkdtemp(join(opts.events.tempDir ?? tmpdir(), '.events-')) : undefined;
+  const tempRoot = opts.events?.tempDir ?? tmpdir();
+  if (opts.events) await mkdir(tempRoot, { recursive: true });
+  const eventsDir = opts.events ? await mkdtemp(join(tempRoot, '.events-')) : undefined;
   try {
     const settings = { fields: opts.fields, verdicts: opts.verdicts, zone: opts.zone, window, mask: opts.events?.mask ?? false };
     // This thread hashes the raw files while the workers read them (the page cache serves both).

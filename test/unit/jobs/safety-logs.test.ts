@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
+import { verifyArchive } from '../../../src/archive/verify.js';
 import { latestResult } from '../../../src/ledger/runs.js';
 import type { Result } from '../../../src/lib/result.js';
 import { runCheck } from '../../../workers/run-check.js';
@@ -190,6 +194,34 @@ describe('safety-logs handler', () => {
     expect(retry).toBe(false);
     expect(result.status).toBe('inconclusive');
     expect(result.error).toBe('services[assistant].sources.safetyLogs.verdicts: verdict value "Flagged" is mapped to two verdicts; list it under one of pass, block, review');
+  });
+
+  it('reads a big month in worker threads: the same evidence, verified, nothing left behind', async () => {
+    // ~70 MB: over the inline limit (64 MB) and the split size (32 MB), so the default settings
+    // cut the file into ranges for the worker threads.
+    const lines: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const ts = new Date(Date.parse('2026-10-01T00:00:00+08:00') + i * 1_300_000).toISOString();
+      lines.push(JSON.stringify({ ts, verdict: i % 50 === 0 ? 'block' : 'pass', category: i % 50 === 0 ? 'fraud' : undefined, text: `${'事件内容 '.repeat(20)} ${i % 10 === 0 ? '联系 13812345678' : ''}` }));
+    }
+    const block = Buffer.from(lines.join('\n') + '\n');
+    const copies = Math.ceil((70 * 1024 * 1024) / block.length);
+    const e = await setup({ logs: { 'big.jsonl': Buffer.concat(Array.from({ length: copies }, () => block)) } });
+    const logs: Array<Record<string, unknown>> = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, cb) => (logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>), cb()) });
+    e.logger = pino({ level: 'info' }, sink);
+    const r = await run(e);
+    const m = r.metrics as any;
+    expect([m.total, m.blocked, m.malformed, m.lines]).toEqual([2000 * copies, 40 * copies, 0, 2000 * copies]);
+    const collected = logs.find((l) => l.msg === 'safety logs collected') as { threads: number };
+    if (availableParallelism() > 1) expect(collected.threads).toBeGreaterThan(1);
+    const events = gunzipSync(evidence(e, r, 'events.jsonl.gz')).toString();
+    expect(events.split('\n').length - 1).toBe(2000 * copies);
+    expect(events).not.toContain('13812345678');
+    expect(events.split('138****5678').length - 1).toBe(200 * copies);
+    expect(readdirSync(join(e.config.archive.dir, '.tmp'))).toEqual([]);
+    const report = await verifyArchive(e.ledger, e.archive);
+    expect(report.problems).toEqual([]);
   });
 
   it('re-running a period writes a new run directory and leaves the earlier evidence untouched', async () => {
