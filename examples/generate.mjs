@@ -66,3 +66,19 @@ for (let d = 1; d <= 28; d += 3) {
 rows.push('C9001,2026-11-02T09:30:00+08:00,email,违规内容,,');
 rows.push('C9002,2026-11-20T14:00:00+08:00,web,隐私,,');
 write('complaints.csv', rows.join('\n') + '\n');
+
+// The same kind of events from a gateway that logs CSV under its own names
+// (time, action, label, request_id) and verdict values (allow / reject / manual), with epoch
+// milliseconds. README (Checks → safety-logs) shows the `fields` / `verdicts` mapping for it.
+const csv = ['time,action,label,request_id,text'];
+for (let d = 1; d <= 31; d++) {
+  for (let i = 0; i < 10; i++) {
+    const ms = Date.UTC(2026, 9, d, 0, 0, 0) - 8 * 3600_000 + Math.floor(rand() * 86_400_000);
+    const r = rand();
+    const action = r < 0.02 ? 'reject' : r < 0.04 ? 'manual' : 'allow';
+    const label = action === 'allow' ? '' : pick(cats);
+    const text = pick(texts).replace(/"/g, '""');
+    csv.push(`${ms},${action},${label},gw-202610${String(d).padStart(2, '0')}-${i},"${text}"`);
+  }
+}
+write('safety-logs-csv/2026-10.csv', csv.join('\n') + '\n');

@@ -4,6 +4,7 @@ import { policyFreshness } from '../jobs/policy-freshness.js';
 import { featureChanges } from '../jobs/feature-changes.js';
 import { complaintSla } from '../jobs/complaint-sla.js';
 import { preReview } from '../jobs/pre-review.js';
+import { safetyLogs } from '../jobs/safety-logs.js';
 
 /** Check type → handler. The only place that knows which handlers exist. */
 type Registry = { [T in CheckType]?: CheckHandler<T> };
@@ -13,6 +14,7 @@ export const handlers: Registry = {
   'feature-changes': featureChanges,
   'complaint-sla': complaintSla,
   'pre-review': preReview,
+  'safety-logs': safetyLogs,
 };
 
 export function handlerFor<T extends CheckType>(type: T): CheckHandler<T> | undefined {

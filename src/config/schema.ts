@@ -51,7 +51,7 @@ export const obligationSchema = z
 
 const fieldMapping = z
   .strictObject({
-    ts: z.string().min(1).default('ts').describe('Field holding the event time (ISO-8601 with offset, or epoch milliseconds).'),
+    ts: z.string().min(1).default('ts').describe('Field holding the event time (ISO-8601 with offset, or epoch milliseconds; ISO without offset is read in the configured timezone).'),
     verdict: z.string().min(1).default('verdict').describe('Field holding the moderation verdict.'),
     category: z.string().min(1).default('category').describe('Field holding the violation category (optional in events).'),
     requestId: z.string().min(1).default('requestId').describe('Field holding the request id (optional in events).'),
