@@ -20,7 +20,7 @@ interface CaseData {
 export function alertsFor(check: Check, service: Service, result: Result): NotificationRequest[] {
   if (check.type === 'pre-review' || result.status === 'error' || check.notify.length === 0) return [];
   const out: NotificationRequest[] = [];
-  const base = { checkId: check.id, checkType: check.type, serviceName: service.name, filingNumber: service.filing.number };
+  const base = { checkId: check.id, checkType: check.type, serviceId: service.id, serviceName: service.name, filingNumber: service.filing.number };
 
   for (const f of result.findings) {
     const c = caseOf(f);

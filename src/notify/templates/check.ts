@@ -9,6 +9,7 @@ export interface CaseMail {
   kind: 'opened' | 'overdue';
   checkId: string;
   checkType: string;
+  serviceId: string;
   serviceName: string;
   filingNumber: string;
   caseId: string;
@@ -59,7 +60,7 @@ export function renderCase(d: CaseMail, locale: Locale): Rendered {
   const ack = `dossier ack ${d.caseId} --note "…"`;
   const closing =
     d.checkType === 'feature-changes'
-      ? say(locale, `变更备案完成后：dossier baseline accept <service> --ref <备案编号>`, `Once the change is filed: dossier baseline accept <service> --ref <filing reference>`)
+      ? say(locale, `变更备案完成后：dossier baseline accept ${d.serviceId} --ref <备案编号>`, `Once the change is filed: dossier baseline accept ${d.serviceId} --ref <filing reference>`)
       : say(locale, `确认已知悉：${ack}`, `To acknowledge: ${ack}`);
   const escalation = d.escalated ? say(locale, '本邮件已抄送升级联系人。', 'The escalation contacts are copied.') : undefined;
   const text = [
