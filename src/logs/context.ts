@@ -1,5 +1,5 @@
 import type { EventSink } from './event-sink.js';
-import { maskText } from './mask.js';
+import { maskText } from '../lib/mask.js';
 import { dayIndex, Tally, type PeriodWindow, type VerdictCode } from './tally.js';
 import { TimestampReader } from './timestamp.js';
 import { VerdictMatcher, type VerdictConfig } from './verdicts.js';

@@ -1,7 +1,8 @@
 import type { TransformOptions, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
-import { maskJsonText, maskValue } from './mask.js';
+import { maskValue } from '../lib/mask.js';
+import { maskJsonText } from './mask.js';
 
 /**
  * The period's events as gzipped JSONL (the `events.jsonl.gz` evidence), personal data masked.

@@ -158,7 +158,7 @@ describe('complaint-sla', () => {
     const snapshot = readFileSync(env.archive.resolve(r.evidence.find((e) => e.path.endsWith('complaints.jsonl'))!.path), 'utf8');
     const rows = snapshot.trim().split('\n').map((l) => JSON.parse(l) as { id: string; record: Record<string, string> });
     expect(rows.map((x) => x.id)).toEqual(['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'O1', 'O2', 'O3', 'O4']);
-    expect(rows[3]!.record.content).toBe('用户来电 138****5678，\n邮箱 z***@example.com, 身份证 110101********1234');
+    expect(rows[3]!.record.content).toBe('用户来电 138****5678，\n邮箱 ***@example.com, 身份证 110101********1234');
     expect(snapshot).not.toContain('13812345678');
     expect(rows[3]!.record.receivedAt).toBe('2026-09-07T09:00:00+08:00');
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskJsonText, maskJsonTokens, maskText, maskValue } from '../../../src/logs/mask.js';
+import { maskText, maskValue } from '../../../src/lib/mask.js';
+import { maskJsonText, maskJsonTokens } from '../../../src/logs/mask.js';
 import { piiCandidates } from '../../../src/logs/pii-candidates.js';
 
 describe('maskText', () => {
