@@ -52,19 +52,22 @@ write('safety-logs/2026-09.jsonl', month(2026, 9, 30, 40));
 write('safety-logs/2026-10.jsonl.gz', gzipSync(month(2026, 10, 31, 40), { mtime: 0 }));
 write('safety-logs/2026-11.jsonl', month(2026, 11, 30, 40));
 
-// Complaints (用户反馈处理台账): mostly answered in time, one late, two still open.
-const rows = ['id,receivedAt,channel,category,respondedAt,resolvedAt'];
+// Complaints (用户反馈处理台账): mostly answered in time, one late, two still open. Contact details
+// in some rows show the masking in the archived snapshot (no random draws here: the other sample
+// files stay byte-identical).
+const rows = ['id,receivedAt,channel,category,respondedAt,resolvedAt,contact,summary'];
+const contact = (n) => (n % 4 === 0 ? `1390000${String(1000 + n).slice(-4)}` : n % 4 === 1 ? `user${n}@example.com` : '');
 let n = 0;
 for (let d = 1; d <= 28; d += 3) {
   for (const mo of ['09', '10', '11']) {
     n++;
     const rec = `2026-${mo}-${String(d).padStart(2, '0')}T10:00:00+08:00`;
     const resp = `2026-${mo}-${String(Math.min(d + 2, 28)).padStart(2, '0')}T16:00:00+08:00`;
-    rows.push(`C${String(n).padStart(4, '0')},${rec},${pick(['web', 'app', 'email', 'hotline'])},${pick(['内容质量', '隐私', '账号', '违规内容'])},${resp},${resp}`);
+    rows.push(`C${String(n).padStart(4, '0')},${rec},${pick(['web', 'app', 'email', 'hotline'])},${pick(['内容质量', '隐私', '账号', '违规内容'])},${resp},${resp},${contact(n)},用户反馈 ${n}`);
   }
 }
-rows.push('C9001,2026-11-02T09:30:00+08:00,email,违规内容,,');
-rows.push('C9002,2026-11-20T14:00:00+08:00,web,隐私,,');
+rows.push('C9001,2026-11-02T09:30:00+08:00,email,违规内容,,,li.si@example.com,"举报生成内容含违规信息，身份证 110101199003071234，回电 13812345678"');
+rows.push('C9002,2026-11-20T14:00:00+08:00,web,隐私,,,13987654321,要求删除个人对话记录');
 write('complaints.csv', rows.join('\n') + '\n');
 
 // The same kind of events from a gateway that logs CSV under its own names
