@@ -20,8 +20,6 @@ export interface CheckJobReturn {
   skipped?: string;
 }
 
-/** How long a check's lock lives without renewal: a dead worker frees it after this. */
-const LOCK_TTL_MS = 60_000;
 /** A job that finds its check already running waits this long and tries again (one cheap Redis call). */
 const OVERLAP_RETRY_MS = 1_000;
 /** Interrupted starts tolerated beyond the configured attempts before a job is given up. */
@@ -41,6 +39,8 @@ export interface CheckWorkerOptions {
   lockConnection: Redis;
   prefix: string;
   concurrency: number;
+  /** BullMQ's lock duration and stalled-check interval: how soon a killed worker's job runs again. */
+  stalledSeconds?: number;
   /** Current config; a function so SIGHUP reloads reach running workers. */
   deps: () => RunDeps;
   /** Fires when the process must stop now; running handlers are told to give up. */
@@ -57,6 +57,7 @@ export interface CheckWorkerOptions {
  * the same period), and turns a recoverable failure into a BullMQ retry.
  */
 export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, CheckJobReturn> {
+  const stalledMs = (opts.stalledSeconds ?? 30) * 1000;
   const processor = async (job: Job<unknown, CheckJobReturn>, token?: string): Promise<CheckJobReturn> => {
     const deps = opts.deps();
     if (job.name === DIGEST_JOB_NAME) return runDigestJob(deps, job);
@@ -68,7 +69,8 @@ export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, Chec
       return { skipped: 'not-in-config' };
     }
     const scheduledAt = scheduledInstantOf(job, data, deps.config.timezone);
-    const lock = await tryLock(opts.lockConnection, `${opts.prefix}:lock:check:${check.id}`, LOCK_TTL_MS);
+    // Outlives a dead holder by about one stalled interval, so the re-run of its job finds it free.
+    const lock = await tryLock(opts.lockConnection, `${opts.prefix}:lock:check:${check.id}`, stalledMs);
     if (!lock) {
       const wait = opts.overlapRetryMs ?? OVERLAP_RETRY_MS;
       log.debug({ retryInMs: wait }, 'another run of this check is in progress; waiting');
@@ -114,6 +116,11 @@ export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, Chec
     prefix: opts.prefix,
     concurrency: opts.concurrency,
     autorun: true,
+    lockDuration: stalledMs,
+    stalledInterval: stalledMs,
+    // BullMQ would fail a job stalled twice without recording anything; Dossier caps interrupted
+    // attempts itself (STALL_ALLOWANCE) and records the give-up as an inconclusive result.
+    maxStalledCount: 1000,
   });
   worker.on('error', (err) => logQueueError(opts.deps().logger, 'check worker')(err));
   return worker;

@@ -133,6 +133,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         lockConnection: connection,
         prefix: config.redis.prefix,
         concurrency: config.workers.concurrency,
+        stalledSeconds: config.workers.stalledSeconds,
         deps,
         abort: abort.signal,
         onResult: (r) => metrics.recordRun(r),

@@ -348,8 +348,14 @@ export const configSchema = z
     workers: z
       .strictObject({
         concurrency: z.int().min(1).max(256).default(4).describe('Checks run at the same time in one worker process.'),
+        stalledSeconds: z
+          .number()
+          .min(1)
+          .max(600)
+          .default(30)
+          .describe('A worker that stops renewing its job lock for this long (killed, frozen) is presumed dead; its job runs again.'),
       })
-      .default({ concurrency: 4 }),
+      .default({ concurrency: 4, stalledSeconds: 30 }),
     scheduler: z
       .strictObject({
         leaseSeconds: z.number().min(1).max(600).default(30).describe('Only one scheduler process is active; a dead one is replaced within about this long.'),
