@@ -89,6 +89,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       env: { config: () => config, ledger, clock, logger },
       deliver: opts.role !== 'scheduler',
       sweepIntervalMs: opts.notifySweepIntervalMs,
+      onDelivered: (state) => {
+        if (state === 'sent' || state === 'failed') metrics.notifications.inc({ outcome: state });
+      },
     });
     releasers.push(() => notifications.close());
 
@@ -108,7 +111,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     // Bind the ops port before taking any work: a port clash must stop the start, not half of it.
     let httpPort: number | undefined;
     if (config.http.enabled) {
-      const { server, port } = await startOpsServer(config.http.host, config.http.port, { redis: connection, ledger, queues: [queue], metrics, role: opts.role, scheduler: scheduler?.status }, logger).catch(
+      const { server, port } = await startOpsServer(config.http.host, config.http.port, { redis: connection, ledger, queues: [queue, notifications.queue], metrics, role: opts.role, scheduler: scheduler?.status }, logger).catch(
         (err: unknown) => {
           throw new DossierError(
             `cannot serve /healthz and /metrics on ${config.http.host}:${config.http.port} (${errorCode(err) ?? errorMessage(err)}); another dossier may be running there: set http.port, or http.enabled: false`,

@@ -55,6 +55,8 @@ function requeue(queue: Queue, dispatch: Dispatch): (pending: PendingNotificatio
 
 export interface NotificationsHandle {
   notifier: Notifier;
+  /** The notification queue (its depth is a metric). */
+  queue: Queue;
   sweep(): Promise<void>;
   close(): Promise<void>;
 }
@@ -69,6 +71,8 @@ export interface NotificationsOptions {
   /** How often pending notifications and orphaned requests are swept (default 10 minutes). */
   sweepIntervalMs?: number;
   processEnv?: NodeJS.ProcessEnv;
+  /** Called with the outcome of each delivery attempt (metrics). */
+  onDelivered?: (state: 'sent' | 'retry' | 'failed' | 'skipped') => void;
 }
 
 /**
@@ -87,6 +91,7 @@ export function startNotifications(opts: NotificationsOptions): NotificationsHan
   if (opts.deliver === false) {
     return {
       notifier,
+      queue,
       sweep: async () => undefined,
       async close() {
         await queue.close();
@@ -101,6 +106,7 @@ export function startNotifications(opts: NotificationsOptions): NotificationsHan
       maxAttempts: job.opts.attempts ?? 1,
       retryDelayMs: exponentialDelay(mail.retryDelaySeconds * 1000),
     });
+    opts.onDelivered?.(result.state);
     if (result.state === 'retry') throw new Error(result.error);
     // Recorded as failed already; UnrecoverableError keeps BullMQ from spending more attempts.
     if (result.state === 'failed') throw new UnrecoverableError(result.error);
@@ -126,6 +132,7 @@ export function startNotifications(opts: NotificationsOptions): NotificationsHan
 
   return {
     notifier,
+    queue,
     sweep,
     async close() {
       clearInterval(timer);

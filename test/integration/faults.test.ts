@@ -182,11 +182,13 @@ describe('faults', () => {
 
   it('/healthz and /metrics: ok with Redis up, 503 naming Redis when it is down', async () => {
     const redis = await privateRedis();
-    const { path } = workspace(redis.url, {});
+    // With the digest on: the missed digest of the day is sent at start (outbox), a notification to count.
+    const { path } = workspace(redis.url, { digest: { enabled: true, cron: '0 0 * * *' } });
     const d = daemon(path);
     const line = await d.waitForLog('serving /healthz and /metrics');
     const port = JSON.parse(line).port as number;
     await d.waitForLog(/"msg":"run finished"/);
+    await d.waitForLog('notification sent');
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', redis: 'ok', ledger: 'ok', scheduler: { leader: true } });
@@ -195,6 +197,9 @@ describe('faults', () => {
     expect(metrics).toMatch(/^dossier_run_duration_seconds_count\{check="assistant-policy-freshness"\} 1$/m);
     expect(metrics).toMatch(/^dossier_last_success_timestamp_seconds\{check="assistant-policy-freshness",status="pass"\} \d+/m);
     expect(metrics).toMatch(/^dossier_queue_jobs\{queue="checks",state="waiting"\} \d+$/m);
+    expect(metrics).toMatch(/^dossier_queue_jobs\{queue="notifications",state="delayed"\} \d+$/m);
+    expect(metrics).toMatch(/^dossier_notifications_total\{outcome="sent"\} 1$/m);
+    expect(metrics).toMatch(/^dossier_notifications\{state="sent"\} 1$/m);
     expect(metrics).toMatch(/^dossier_ledger_head_seq \d+$/m);
 
     await redis.stop();
