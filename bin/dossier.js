@@ -10,5 +10,10 @@ if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('dossier: dist/ is missing; run `npm ci` or `npm run build` in the repository first.\n');
   process.exit(2);
 }
+// `dossier history | head`: a reader that stops early is not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

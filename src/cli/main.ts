@@ -2,35 +2,26 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { DossierError, ExitCode, errorMessage } from '../lib/errors.js';
 import { defaultContext, type CliContext, type CommandRegistrar } from './common.js';
-import { registerExport } from './commands/export.js';
-import { registerAck } from './commands/ack.js';
-import { registerBaseline } from './commands/baseline.js';
-import { registerCases } from './commands/cases.js';
-import { registerHistory } from './commands/history.js';
-import { registerObligation } from './commands/obligation.js';
-import { registerReconcile } from './commands/reconcile.js';
-import { registerRun } from './commands/run.js';
-import { registerSchedules } from './commands/schedules.js';
-import { registerStatus } from './commands/status.js';
-import { registerStart } from './commands/start.js';
-import { registerValidate } from './commands/validate.js';
-import { registerVerify } from './commands/verify.js';
-
-const commands: CommandRegistrar[] = [
-  registerValidate,
-  registerStart,
-  registerReconcile,
-  registerSchedules,
-  registerRun,
-  registerHistory,
-  registerVerify,
-  registerExport,
-  registerCases,
-  registerAck,
-  registerBaseline,
-  registerStatus,
-  registerObligation,
-];
+/**
+ * Commands by name, loaded on demand: `dossier start` is a long-running daemon and should not
+ * carry the code of `export` (ZIP, HTML) or any other command in memory. `--help` and unknown
+ * words load them all, so commander can list them and suggest the right one.
+ */
+const commands: Record<string, () => Promise<CommandRegistrar>> = {
+  validate: async () => (await import('./commands/validate.js')).registerValidate,
+  start: async () => (await import('./commands/start.js')).registerStart,
+  reconcile: async () => (await import('./commands/reconcile.js')).registerReconcile,
+  schedules: async () => (await import('./commands/schedules.js')).registerSchedules,
+  run: async () => (await import('./commands/run.js')).registerRun,
+  history: async () => (await import('./commands/history.js')).registerHistory,
+  verify: async () => (await import('./commands/verify.js')).registerVerify,
+  status: async () => (await import('./commands/status.js')).registerStatus,
+  cases: async () => (await import('./commands/cases.js')).registerCases,
+  ack: async () => (await import('./commands/ack.js')).registerAck,
+  baseline: async () => (await import('./commands/baseline.js')).registerBaseline,
+  obligation: async () => (await import('./commands/obligation.js')).registerObligation,
+  export: async () => (await import('./commands/export.js')).registerExport,
+};
 
 /**
  * Entry point: parses arguments, runs one command, maps what went wrong to the exit codes of
@@ -44,7 +35,9 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => ctx.out(s) })
     .showHelpAfterError('(run `dossier --help` for the commands)');
-  for (const register of commands) register(program, ctx, (code) => (exitCode = code));
+  const name = argv.find((a) => !a.startsWith('-'));
+  const wanted = name && name in commands ? [commands[name]!] : Object.values(commands);
+  for (const load of wanted) (await load())(program, ctx, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(argv, { from: 'user' });
