@@ -32,6 +32,16 @@ export const DIGEST_JOB_NAME = 'digest';
  * and an unchanged check costs no Redis write.
  */
 export function desiredSchedules(config: Config): DesiredSchedule[] {
+  // A loaded config never changes (SIGHUP loads a new object), so its schedules are computed once:
+  // the hourly and watchdog passes of a 10,000-check config then cost one Redis listing.
+  let cached = memo.get(config);
+  if (!cached) memo.set(config, (cached = computeDesired(config)));
+  return cached;
+}
+
+const memo = new WeakMap<Config, DesiredSchedule[]>();
+
+function computeDesired(config: Config): DesiredSchedule[] {
   return [...checkSchedules(config), ...digestSchedule(config)];
 }
 
