@@ -19,7 +19,6 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { Archive } from '../src/archive/store.js';
-import { parseConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/normalize.js';
 import { openLedger } from '../src/ledger/open.js';
 import { listResults } from '../src/ledger/runs.js';
@@ -27,6 +26,7 @@ import { systemClock } from '../src/lib/clock.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { existingSchedules, reconcile } from '../src/producer/producer.js';
 import { CHECK_QUEUE } from '../src/queue/names.js';
+import { minimalConfig } from '../test/helpers/minimal-config.js';
 import { startPrivateRedis } from '../test/helpers/redis-server.js';
 import { startCheckWorker } from '../workers/check-worker.js';
 import type { CheckHandler } from '../jobs/types.js';
@@ -63,23 +63,7 @@ async function dirty(redis: Redis): Promise<number> {
 
 function manyChecks(redisUrl: string, prefix: string, n: number, cron: (i: number) => string): Config {
   const checks = Array.from({ length: n }, (_, i) => `  - { id: c${i}, type: policy-freshness, service: s, cron: "${cron(i)}", missed: skip }`).join('\n');
-  return parseConfig(
-    '/bench/dossier.yaml',
-    `version: 1
-redis: { url: "${redisUrl}", prefix: ${prefix} }
-digest: { enabled: false }
-services:
-  - id: s
-    name: S
-    filing: { number: F }
-    sources:
-      keywordLibrary: { file: k }
-      questionBanks: { refuse: r, answer: a }
-checks:
-${checks}
-`,
-    {},
-  );
+  return minimalConfig(checks, `redis: { url: "${redisUrl}", prefix: ${prefix} }`);
 }
 
 async function reconcileBench(redisUrl: string): Promise<void> {

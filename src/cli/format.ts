@@ -1,10 +1,10 @@
 import { say, type Locale } from '../lib/i18n.js';
+import { stateLabel } from '../lib/labels.js';
 import type { Result } from '../lib/result.js';
 
-const STATUS_ZH: Record<string, string> = { pass: '通过', warn: '警告', fail: '不合格', inconclusive: '无法判定', error: '出错（将重试）' };
-
+/** `fail 不合格` in zh-CN (the machine word stays, for grep), `fail` in en. */
 export function statusLabel(locale: Locale, status: string): string {
-  return locale === 'en' ? status : `${status} ${STATUS_ZH[status] ?? ''}`.trim();
+  return locale === 'en' ? status : `${status} ${stateLabel(locale, status)}`;
 }
 
 /** A Result for a terminal: status line, summary, findings, evidence. */

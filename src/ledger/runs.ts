@@ -7,18 +7,8 @@ import { parseBody, type Ledger } from './ledger.js';
  * period" is the latest final attempt (view latest_runs).
  */
 
-export interface RunStart {
-  runId: string;
-  check: string;
-  type: string;
-  service: string;
-  period: { key: string; start: string; end: string };
-  scheduledAt: string;
-  startedAt: string;
-  attempt: number;
-  trigger: Trigger;
-  jobId?: string;
-}
+/** What is known when an attempt starts: the Result without its outcome. */
+export type RunStart = Pick<Result, 'runId' | 'check' | 'type' | 'service' | 'period' | 'scheduledAt' | 'startedAt' | 'attempt' | 'jobId'> & { trigger: Trigger };
 
 interface RunRow {
   seq: number;

@@ -10,6 +10,7 @@ import { systemClock } from '../../src/lib/clock.js';
 import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis-server.js';
 import { baseConfig, REPO, tempWorkspace, uniquePrefix, writeConfig } from '../helpers/workspace.js';
+import { until } from '../helpers/wait.js';
 
 /**
  * Crash and shutdown of a worker in the middle of a run. The run is a feature-changes check whose
@@ -41,13 +42,6 @@ async function inventoryServer(hold: number): Promise<{ url: string; requests: (
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/inventory`, requests: () => n };
 }
 
-async function until(what: string, fn: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function setup(hold: number) {
   const redis = await startPrivateRedis();

@@ -12,6 +12,7 @@ import { CHECK_QUEUE } from '../../src/queue/names.js';
 import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon.js';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../helpers/redis-server.js';
 import { baseConfig, tempWorkspace, uniquePrefix, writeConfig } from '../helpers/workspace.js';
+import { until } from '../helpers/wait.js';
 
 /**
  * Faults against real daemon processes and private redis-server instances (the shared Redis is
@@ -36,13 +37,6 @@ function daemon(configPath: string, role = 'all'): DaemonProcess {
   return d;
 }
 
-async function until(what: string, fn: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function workspace(redisUrl: string, overrides: Record<string, unknown>) {
   const dir = tempWorkspace();

@@ -1,13 +1,13 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { reconcile } from '../../src/producer/producer.js';
 import { CHECK_QUEUE } from '../../src/queue/names.js';
 import { runCli } from '../helpers/cli.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis-server.js';
 import { baseConfig, tempWorkspace, writeConfig } from '../helpers/workspace.js';
+import { minimalConfig } from '../helpers/minimal-config.js';
 
 /** A private Redis: the test counts writes, which the shared one cannot isolate. */
 let redis: PrivateRedis;
@@ -21,24 +21,7 @@ afterAll(async () => {
   await redis.stop();
 });
 
-const config = (prefix: string, checks: string) =>
-  parseConfig(
-    '/cfg/dossier.yaml',
-    `version: 1
-redis: { url: "${redis.url}", prefix: ${prefix} }
-services:
-  - id: s
-    name: S
-    filing: { number: F }
-    sources:
-      keywordLibrary: { file: k }
-      questionBanks: { refuse: r, answer: a }
-# The digest's own scheduler is covered in test/integration/notify/digest.test.ts.
-digest: { enabled: false }
-checks:
-${checks}`,
-    {},
-  );
+const config = (prefix: string, checks: string) => minimalConfig(checks, `redis: { url: "${redis.url}", prefix: ${prefix} }`);
 
 const A = '  - { id: a, type: policy-freshness, service: s, cron: "0 10 * * 1" }\n';
 const B = '  - { id: b, type: policy-freshness, service: s, cron: "0 11 * * *" }\n';

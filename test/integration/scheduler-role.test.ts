@@ -7,6 +7,7 @@ import { SchedulerRole, type ScheduleAlert } from '../../src/producer/scheduler.
 import { CHECK_QUEUE } from '../../src/queue/names.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis-server.js';
 import { baseConfig, testEnv, uniquePrefix, type TestEnv } from '../helpers/workspace.js';
+import { until } from '../helpers/wait.js';
 
 let redis: PrivateRedis;
 beforeAll(async () => {
@@ -19,13 +20,6 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function until(what: string, fn: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface Instance {
   role: SchedulerRole;

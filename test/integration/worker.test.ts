@@ -1,5 +1,3 @@
-import { Queue, type Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckHandler } from '../../jobs/types.js';
 import { verifyArchive } from '../../src/archive/verify.js';
@@ -7,59 +5,24 @@ import type { CheckType } from '../../src/config/schema.js';
 import { attemptsOf, listResults } from '../../src/ledger/runs.js';
 import { verifyChain } from '../../src/ledger/verify.js';
 import { PermanentError } from '../../src/lib/errors.js';
-import { systemClock } from '../../src/lib/clock.js';
 import { reconcile } from '../../src/producer/producer.js';
-import { CHECK_QUEUE } from '../../src/queue/names.js';
-import { startCheckWorker } from '../../workers/check-worker.js';
-import { handlerFor as registry } from '../../workers/registry.js';
-import { baseConfig, REDIS_URL, testEnv, type TestEnv } from '../helpers/workspace.js';
+import type { Queue } from 'bullmq';
+import { startWorkerHarness, type WorkerHarness } from '../helpers/check-worker.js';
+import type { TestEnv } from '../helpers/workspace.js';
+import { until } from '../helpers/wait.js';
 
-let env: TestEnv | undefined;
-let worker: Worker | undefined;
+let harness: WorkerHarness | undefined;
 let queue: Queue | undefined;
-const connections: Redis[] = [];
-
 afterEach(async () => {
-  await worker?.close();
-  await queue?.obliterate({ force: true }).catch(() => undefined);
-  await queue?.close();
-  for (const c of connections.splice(0)) c.disconnect();
-  await env?.close();
-  worker = queue = env = undefined;
+  await harness?.close();
+  harness = queue = undefined;
 });
 
-function connect(): Redis {
-  const c = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  connections.push(c);
-  return c;
-}
-
-/** Starts a real BullMQ worker on the test's prefix; `handlers` overrides chosen check types. */
+/** A real BullMQ worker on the test's prefix; `handlers` overrides chosen check types. */
 async function setup(checks: Array<Record<string, unknown>>, handlers: Partial<Record<CheckType, CheckHandler<any>>> = {}): Promise<TestEnv> {
-  env = await testEnv({ config: baseConfig({ checks }) });
-  // Workers stamp startedAt with the real clock; handlers still get the scheduled instant.
-  const deps = { ...env, clock: systemClock, handlerFor: (t: CheckType) => handlers[t] ?? registry(t) };
-  queue = new Queue(CHECK_QUEUE, { connection: connect(), prefix: env.config.redis.prefix });
-  worker = startCheckWorker({
-    connection: connect(),
-    lockConnection: connect(),
-    prefix: env.config.redis.prefix,
-    concurrency: 4,
-    deps: () => deps,
-    abort: new AbortController().signal,
-    overlapRetryMs: 100,
-  });
-  return env;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  harness = await startWorkerHarness(checks, handlers);
+  queue = harness.queue;
+  return harness.env;
 }
 
 const fixed = (status: 'pass' | 'warn' = 'pass'): CheckHandler<any> => ({

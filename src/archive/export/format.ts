@@ -1,5 +1,6 @@
+import { stateLabel } from '../../lib/labels.js';
 import { DateTime } from 'luxon';
-import { say, type Locale } from '../../lib/i18n.js';
+import type { Locale } from '../../lib/i18n.js';
 
 /**
  * Small formatters for the page. Numbers are formatted by hand, not with Intl, so the page's
@@ -30,26 +31,8 @@ export function when(iso: string | undefined, zone: string): string {
   return d.isValid ? d.setZone(zone).toFormat('yyyy-MM-dd HH:mm') : iso;
 }
 
-const STATUS: Record<string, [string, string]> = {
-  pass: ['通过', 'pass'],
-  warn: ['警告', 'warn'],
-  fail: ['不合格', 'fail'],
-  inconclusive: ['无法判定', 'inconclusive'],
-  error: ['出错', 'error'],
-  missing: ['缺失', 'missing'],
-  future: ['尚未到期', 'not yet due'],
-  open: ['未处理', 'open'],
-  acknowledged: ['已确认', 'acknowledged'],
-  resolved: ['已关闭', 'resolved'],
-  pending: ['待发送', 'pending'],
-  sent: ['已发送', 'sent'],
-  failed: ['发送失败', 'failed'],
-};
-
-export function statusText(locale: Locale, status: string): string {
-  const t = STATUS[status];
-  return t ? say(locale, t[0], t[1]) : status;
-}
+/** Human words for a state (the shared table in src/lib/labels.ts). */
+export const statusText = stateLabel;
 
 /** A coloured label; the class carries the colour, the text carries the meaning. */
 export function badge(locale: Locale, status: string): string {

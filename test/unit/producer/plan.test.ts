@@ -1,28 +1,11 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config/load.js';
 import { missedPeriods } from '../../../src/producer/catch-up.js';
 import { desiredSchedules } from '../../../src/producer/desired.js';
 import { planIsEmpty, planReconcile, type ExistingSchedule } from '../../../src/producer/plan.js';
+import { minimalConfig } from '../../helpers/minimal-config.js';
 
-const config = (checks: string) =>
-  parseConfig(
-    '/cfg/dossier.yaml',
-    `version: 1
-services:
-  - id: s
-    name: S
-    filing: { number: F }
-    sources:
-      keywordLibrary: { file: k }
-      questionBanks: { refuse: r, answer: a }
-      safetyLogs: { files: "*.jsonl" }
-# The digest's own scheduler is covered in test/integration/notify/digest.test.ts.
-digest: { enabled: false }
-checks:
-${checks}`,
-    {},
-  );
+const config = (checks: string) => minimalConfig(checks);
 
 const two = config(`  - { id: a, type: policy-freshness, service: s, cron: "0 10 * * 1" }
   - { id: b, type: safety-logs, service: s, cron: "0 2 1 * *" }
