@@ -39,6 +39,12 @@ export async function verifyChain(ledger: Ledger): Promise<{ rows: number; head:
       prev = { seq: row.seq, hash: row.hash };
     }
   }
+  // Every row must have been walked: a row outside 1..last (seq 0, negative, fractional) is never
+  // reached by the walk above, yet views and lookups would still read it.
+  for (const table of Object.keys(CHAIN_TABLES)) {
+    const strays = await ledger.query<{ seq: number }>(`SELECT seq FROM ${table} WHERE seq < 1 OR seq > ? OR seq <> CAST(seq AS INTEGER) ORDER BY seq`, [last]);
+    for (const r of strays) problems.push({ seq: Number(r.seq), table, message: `a row in ${table} has seq ${r.seq}, outside the chain (1–${last}): it was inserted by hand` });
+  }
   if (prev.seq !== head.seq || prev.hash !== head.hash) {
     problems.push({
       seq: head.seq,

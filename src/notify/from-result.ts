@@ -4,6 +4,7 @@ import type { NotificationRequest } from './request.js';
 
 interface CaseData {
   title?: string;
+  state?: string;
   new?: boolean;
   overdue?: boolean;
   firstSeen?: string;
@@ -12,13 +13,15 @@ interface CaseData {
 
 /**
  * The emails a recorded run calls for, besides those a check asks for itself (pre-review):
- * a case that just opened (at once, to `notify`), a case that went past its deadline (once, with
+ * a case that is open (at once, to `notify`; once per case), a case that went past its deadline (once, with
  * `escalate` copied), and a run that is not OK without any case to carry it (a threshold breach,
  * a stale library, a broken source), once per (check, period, status). Keys make every one of
  * them idempotent: re-runs, retries and catch-ups ask again and nothing is sent twice.
  */
 export function alertsFor(check: Check, service: Service, result: Result): NotificationRequest[] {
-  if (check.type === 'pre-review' || result.status === 'error' || check.notify.length === 0) return [];
+  if (result.status === 'error' || check.notify.length === 0) return [];
+  // pre-review sends its own reminders; only a pre-review that could not run needs this alert.
+  if (check.type === 'pre-review' && result.status !== 'inconclusive') return [];
   const out: NotificationRequest[] = [];
   const base = { checkId: check.id, checkType: check.type, serviceId: service.id, serviceName: service.name, filingNumber: service.filing.number };
 
@@ -34,7 +37,9 @@ export function alertsFor(check: Check, service: Service, result: Result): Notif
       deadline: c.deadline ?? f.deadline,
       actions: Array.isArray(f.data?.actions) ? (f.data.actions as string[]) : [],
     };
-    if (c.new) out.push({ key: `case:${f.caseId}:opened`, to: check.notify, content: { template: 'case', data: { ...mail, kind: 'opened', escalated: false } } });
+    // Asked on every run while the case is open, not only by the run that opened it: if that
+    // attempt failed after recording the case, the retry still sends it. The key keeps it to one.
+    if (c.state !== 'resolved') out.push({ key: `case:${f.caseId}:opened`, to: check.notify, content: { template: 'case', data: { ...mail, kind: 'opened', escalated: false } } });
     if (c.overdue) {
       out.push({
         key: `case:${f.caseId}:overdue`,

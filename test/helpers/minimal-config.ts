@@ -3,7 +3,8 @@ import type { Config } from '../../src/config/normalize.js';
 
 /**
  * A small valid config for tests and benchmarks of scheduling: one service `s` with the sources
- * policy-freshness and safety-logs need (paths that need not exist), no digest scheduler (its own
+ * policy-freshness and safety-logs need (paths that need not exist), one obligation (for
+ * pre-review), no digest scheduler (its own
  * tests cover it), and the given YAML lines under `checks:`. `head` adds top-level keys.
  */
 export function minimalConfig(checks: string, head = ''): Config {
@@ -16,6 +17,7 @@ services:
   - id: s
     name: S
     filing: { number: F }
+    obligations: [{ id: o, title: O, due: "2027-01-01" }]
     sources:
       keywordLibrary: { file: k }
       questionBanks: { refuse: r, answer: a }

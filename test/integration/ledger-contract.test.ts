@@ -174,6 +174,19 @@ describe.each(adapters)('ledger contract: %s', (_name, url) => {
     await ledger.close();
   });
 
+  it('names a row slipped in outside the chain (seq 0, negative, fractional)', async () => {
+    const ledger = await open();
+    await ledger.append({ table: 'events', event: 'tick', keys: { subject: 's1', service_id: null }, body: {} });
+    const cols = 'seq, at, prev_hash, hash, event, body, notification_key, state';
+    await ledger.driver.query(`INSERT INTO notifications (${cols}) VALUES (0, 'x', 'x', 'h0', 'sent', '{}', 'case:x:overdue', 'sent')`);
+    await ledger.driver.query(`INSERT INTO notifications (${cols}) VALUES (-3, 'x', 'x', 'h1', 'sent', '{}', 'case:y:overdue', 'sent')`);
+    expect((await verifyChain(ledger)).problems.map((p) => p.message)).toEqual([
+      'a row in notifications has seq -3, outside the chain (1–1): it was inserted by hand',
+      'a row in notifications has seq 0, outside the chain (1–1): it was inserted by hand',
+    ]);
+    await ledger.close();
+  });
+
   it('rejects a second pending notification with the same key (dedup at the database)', async () => {
     const ledger = await open();
     const pending = { table: 'notifications' as const, event: 'pending', keys: { notification_key: 'k1', state: 'pending' }, body: {} };

@@ -65,6 +65,19 @@ describe('case and result alerts', () => {
     expect(smtp.received).toHaveLength(4);
   });
 
+  it('an open case is emailed even when the run that opened it never got its emails out', async () => {
+    // The opening attempt records the cases but its emails never reach the pipeline (no notifier:
+    // as if the worker died right after recording).
+    env.clock.set(DateTime.fromISO('2026-09-28T09:00:00+08:00', { setZone: true }));
+    const { result: lost } = await runCheck({ ...env, notifier: undefined }, { checkId: 'fc', scheduledAt: env.clock.now(), trigger: 'schedule', attempt: 1, maxAttempts: 1 });
+    expect(lost.findings.filter((f) => f.caseId)).toHaveLength(2);
+    expect(smtp.received).toHaveLength(0);
+    // The next run knows the cases already (not new) and still sends each "opened" email, once.
+    const next = await run('fc', '2026-09-29T09:00:00+08:00');
+    expect(next.findings.filter((f) => f.caseId).every((f) => (f.data?.case as { new?: boolean }).new === false)).toBe(true);
+    expect(smtp.received.map(key).sort()).toEqual(lost.findings.filter((f) => f.caseId).map((f) => `case:${f.caseId}:opened`).sort());
+  });
+
   it('a failing run without cases is emailed once per period and status; an inconclusive one too', async () => {
     const r = await run('pf', '2026-09-28T10:00:00+08:00');
     expect(r.status).toBe('fail');
