@@ -41,8 +41,15 @@ export class Archive {
   }
 }
 
+/** How long sealing waits for evidence still being written (a handler that returned has none). */
+const SEAL_GRACE_MS = 2_000;
+
 export class EvidenceWriter {
   private readonly written: Array<{ name: string; sha256: string; bytes: number }> = [];
+  /** Writes under way, by name: a name is taken when its write starts, not when it ends. */
+  private readonly inflight = new Map<string, Promise<unknown>>();
+  /** Set when sealing starts: a write finishing after it is discarded, never slipped in unlisted. */
+  private sealed = false;
   private finalized = false;
 
   constructor(
@@ -67,6 +74,16 @@ export class EvidenceWriter {
   /** Streams `source` into the file, hashing as it goes: constant memory for big evidence. */
   async writeFrom(name: string, source: Readable): Promise<EvidenceRef> {
     this.assertWritable(name);
+    const write = this.write(name, source);
+    this.inflight.set(name, write);
+    try {
+      return await write;
+    } finally {
+      this.inflight.delete(name);
+    }
+  }
+
+  private async write(name: string, source: Readable): Promise<EvidenceRef> {
     const target = join(this.absDir, name);
     const temp = join(this.absDir, `.${name}.tmp-${randomBytes(4).toString('hex')}`);
     const hash = createHash('sha256');
@@ -80,6 +97,9 @@ export class EvidenceWriter {
     });
     try {
       await pipeline(source, tap, createWriteStream(temp, { mode: 0o600 }));
+      if (this.sealed && name !== MANIFEST) {
+        throw new Error(`evidence of run ${this.ids.runId} was sealed while "${name}" was still being written (timeout or shutdown); it is not part of the run`);
+      }
       const fh = await open(temp, 'r');
       try {
         await fh.sync();
@@ -113,6 +133,13 @@ export class EvidenceWriter {
   /** Writes manifest.json (read-only) and seals the directory; returns every file incl. the manifest. */
   async finalize(): Promise<EvidenceRef[]> {
     if (this.finalized) return this.files();
+    // A run that timed out may still be streaming: give it a moment, then seal regardless.
+    if (this.inflight.size) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...this.inflight.values()]), new Promise((r) => (timer = setTimeout(r, SEAL_GRACE_MS)))]);
+      clearTimeout(timer);
+    }
+    this.sealed = true;
     const manifest: Manifest = {
       version: 1,
       runId: this.ids.runId,
@@ -135,8 +162,10 @@ export class EvidenceWriter {
 
   private assertWritable(name: string): void {
     if (!SAFE_NAME.test(name)) throw new Error(`evidence file name "${name}" is not allowed: letters, digits, . _ - only, no directories`);
-    if (this.finalized && name !== MANIFEST) throw new Error(`evidence of run ${this.ids.runId} is sealed; "${name}" comes too late`);
-    if (this.written.some((e) => e.name === name)) throw new Error(`evidence file "${name}" was already written in this run; evidence is never overwritten`);
+    if (this.sealed && name !== MANIFEST) throw new Error(`evidence of run ${this.ids.runId} is sealed; "${name}" comes too late`);
+    if (this.inflight.has(name) || this.written.some((e) => e.name === name)) {
+      throw new Error(`evidence file "${name}" was already written in this run; evidence is never overwritten`);
+    }
   }
 }
 
