@@ -6,6 +6,7 @@ import { findCheck, findService, PERIOD_KIND, type Check, type Config, type Serv
 import type { Ledger } from '../src/ledger/ledger.js';
 import { casePort } from '../src/ledger/case-observe.js';
 import { recordRunFinished, recordRunStarted } from '../src/ledger/runs.js';
+import { retryLedgerWrite } from '../src/ledger/retry.js';
 import type { ResultSpool } from '../src/ledger/spool.js';
 import type { Clock } from '../src/lib/clock.js';
 import { PermanentError, UsageError, errorMessage } from '../src/lib/errors.js';
@@ -186,23 +187,12 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
  * when the ledger is back.
  */
 async function recordFinished(deps: RunDeps, result: Result, logger: Logger): Promise<void> {
-  const deadline = Date.now() + deps.config.ledger.writeRetrySeconds * 1000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await recordRunFinished(deps.ledger, result);
-      if (attempt > 1) logger.info({ attempt }, 'ledger reachable again; result recorded');
-      return;
-    } catch (err) {
-      const wait = Math.min(10_000, 200 * 2 ** attempt);
-      if (Date.now() + wait > deadline) {
-        if (!deps.spool) throw err;
-        const file = await deps.spool.put(result);
-        logger.error({ err: errorMessage(err), spool: file }, 'ledger unreachable; result spooled, it will be recorded when the ledger is back');
-        return;
-      }
-      logger.warn({ err: errorMessage(err), retryInMs: wait, attempt }, `cannot record the result in the ${deps.ledger.description}; retrying`);
-      await new Promise((r) => setTimeout(r, wait));
-    }
+  try {
+    await retryLedgerWrite(deps.ledger, deps.config.ledger.writeRetrySeconds, logger, 'the result', () => recordRunFinished(deps.ledger, result));
+  } catch (err) {
+    if (!deps.spool) throw err;
+    const file = await deps.spool.put(result);
+    logger.error({ err: errorMessage(err), spool: file }, 'ledger unreachable; result spooled, it will be recorded when the ledger is back');
   }
 }
 

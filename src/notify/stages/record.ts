@@ -1,4 +1,5 @@
 import { recordAttemptFailed, recordFailed, recordSent } from '../../ledger/notifications.js';
+import { retryLedgerWrite } from '../../ledger/retry.js';
 import type { Delivery } from '../delivery.js';
 import type { NotifyEnv, Stage } from '../stage.js';
 
@@ -15,7 +16,11 @@ export function recordStage(env: NotifyEnv, retryDelayMs: (attempt: number) => n
       if (!outcome) throw new Error(`notification ${pending.key} reached the record stage unsent`);
       const now = env.clock.now().toUTC();
       if (outcome.ok) {
-        await recordSent(env.ledger, pending.key, {
+        // The server has the message: failing here would make BullMQ send it again, so a brief
+        // database outage is waited out (ledger.writeRetrySeconds) before giving up.
+        const config = env.config();
+        await retryLedgerWrite(env.ledger, config.ledger.writeRetrySeconds, env.logger, `the sending of ${pending.key}`, () =>
+          recordSent(env.ledger, pending.key, {
           attempt,
           sentAt: now.toISO()!,
           transport: outcome.transport,
@@ -24,7 +29,8 @@ export function recordStage(env: NotifyEnv, retryDelayMs: (attempt: number) => n
           rejected: outcome.receipt.rejected,
           ...(outcome.receipt.response ? { response: outcome.receipt.response } : {}),
           ...(outcome.receipt.file ? { file: outcome.receipt.file } : {}),
-        });
+          }),
+        );
         return { ...item, result: { state: 'sent', receipt: outcome.receipt } };
       }
       const { error } = outcome;
