@@ -1,5 +1,5 @@
 import type { Result, Trigger } from '../lib/result.js';
-import { parseBody, type Ledger } from './ledger.js';
+import { parseBody, type AppendInput, type Ledger } from './ledger.js';
 
 /**
  * Runs in the ledger: every attempt is a 'started' row and then a 'finished' row (or an
@@ -56,11 +56,26 @@ export async function recordRunStarted(ledger: Ledger, start: RunStart): Promise
 }
 
 export async function recordRunFinished(ledger: Ledger, result: Result): Promise<void> {
-  await ledger.append({
+  await ledger.append(finishedRow(result));
+}
+
+function finishedRow(result: Result): AppendInput {
+  return {
     table: 'runs',
     event: 'finished',
     keys: { run_id: result.runId, check_id: result.check, service_id: result.service, period_key: result.period.key, status: result.status },
     body: result,
+  };
+}
+
+/** Records `result` unless its run already has a finished row (a spooled result flushed twice). */
+export async function recordRunFinishedOnce(ledger: Ledger, result: Result): Promise<boolean> {
+  return ledger.transaction(async (tx) => {
+    await tx.lock();
+    const [existing] = await tx.query("SELECT 1 AS x FROM runs WHERE run_id = ? AND event = 'finished'", [result.runId]);
+    if (existing) return false;
+    await tx.append(finishedRow(result));
+    return true;
   });
 }
 

@@ -1,0 +1,48 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openLedger } from '../../../src/ledger/open.js';
+import type { Ledger } from '../../../src/ledger/ledger.js';
+import { listResults } from '../../../src/ledger/runs.js';
+import { ResultSpool } from '../../../src/ledger/spool.js';
+import { FixedClock } from '../../../src/lib/clock.js';
+import { silentLogger } from '../../../src/lib/logger.js';
+import type { Result } from '../../../src/lib/result.js';
+
+const result = (runId: string): Result => ({
+  runId, check: 'c', type: 'safety-logs', service: 's', period: { key: '2026-10', start: 'a', end: 'b' }, scheduledAt: '2026-11-01T02:00:00+08:00',
+  startedAt: 'x', finishedAt: 'y', attempt: 1, status: 'pass', summary: 'ok', metrics: {}, findings: [], evidence: [],
+});
+
+let ledger: Ledger;
+afterEach(async () => ledger?.close());
+
+describe('result spool', () => {
+  it('records each spooled result once, even with two workers flushing the same directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spool-'));
+    ledger = await openLedger(`sqlite:${join(dir, 'dossier.db')}`, new FixedClock('2026-11-01T03:00:00+08:00'));
+    const a = new ResultSpool(join(dir, 'spool'));
+    const b = new ResultSpool(join(dir, 'spool'));
+    for (const id of ['r1', 'r2', 'r3']) await a.put(result(id));
+    const [x, y] = await Promise.all([a.flush(ledger, silentLogger()), b.flush(ledger, silentLogger())]);
+    expect(x + y).toBe(3);
+    expect((await listResults(ledger, {})).map((r) => r.runId).sort()).toEqual(['r1', 'r2', 'r3']);
+    // A result spooled again after it was recorded (a flush that died after appending) is not doubled.
+    await a.put(result('r2'));
+    await a.flush(ledger, silentLogger());
+    expect((await listResults(ledger, {})).filter((r) => r.runId === 'r2')).toHaveLength(1);
+    expect(readdirSync(join(dir, 'spool'))).toEqual([]);
+  });
+
+  it('an unreadable file is set aside and does not stop the others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spool-'));
+    ledger = await openLedger(`sqlite:${join(dir, 'dossier.db')}`, new FixedClock('2026-11-01T03:00:00+08:00'));
+    const spool = new ResultSpool(join(dir, 'spool'));
+    await spool.put(result('good'));
+    writeFileSync(join(dir, 'spool', 'broken.json'), '{"runId": "bro');
+    expect(await spool.flush(ledger, silentLogger())).toBe(1);
+    expect(readdirSync(join(dir, 'spool'))).toEqual(['broken.json.bad']);
+    expect((await listResults(ledger, {})).map((r) => r.runId)).toEqual(['good']);
+  });
+});
