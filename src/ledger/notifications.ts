@@ -1,5 +1,5 @@
 import type { Locale } from '../lib/i18n.js';
-import { parseBody, type Ledger, type LedgerTx } from './ledger.js';
+import { parseBody, type Ledger } from './ledger.js';
 
 /**
  * Notifications in the ledger (spec 6). Every email is a `pending` row written before anything
@@ -114,7 +114,7 @@ export async function recordMuted(
 async function claim(ledger: Ledger, key: string, event: string, state: NotificationState, body: unknown): Promise<'recorded' | 'duplicate'> {
   try {
     return await ledger.transaction(async (tx) => {
-      await lockChain(ledger, tx);
+      await tx.lock();
       const existing = await tx.query('SELECT 1 AS x FROM notifications WHERE notification_key = ? LIMIT 1', [key]);
       if (existing.length) return 'duplicate' as const;
       await tx.append({ table: 'notifications', event, keys: { notification_key: key, state }, body });
@@ -124,14 +124,6 @@ async function claim(ledger: Ledger, key: string, event: string, state: Notifica
     if (isUniqueViolation(err)) return 'duplicate';
     throw err;
   }
-}
-
-/**
- * Takes the chain head's lock before reading: SQLite's BEGIN IMMEDIATE already holds it, but a
- * PostgreSQL transaction only takes it at its first append, after the read that decided it.
- */
-async function lockChain(ledger: Ledger, tx: LedgerTx): Promise<void> {
-  if (ledger.driver.dialect === 'postgres') await tx.query('SELECT seq FROM ledger_head WHERE id = 1 FOR UPDATE');
 }
 
 function isUniqueViolation(err: unknown): boolean {

@@ -1,9 +1,10 @@
-import { parseBody, type Ledger } from './ledger.js';
+import { listCases } from './cases.js';
+import type { Ledger } from './ledger.js';
 
 /**
- * Open cases of a service, read defensively from the `current_cases` view (migration 1). The
- * cases module (issue 4) owns the case body; until it lands the table may be empty, and a body
- * may lack fields: every field is optional here and nothing throws on an odd row.
+ * The view of open cases that reports, reminders and the digest show: earliest deadline first.
+ * Read through cases.ts (the one reader of the `cases` table); a failing query fails the report
+ * rather than passing for "no open cases".
  */
 export interface OpenCase {
   caseId: string;
@@ -12,43 +13,18 @@ export interface OpenCase {
   state: string;
   code?: string;
   title: string;
-  /** YYYY-MM-DD, when the case has one. */
+  /** YYYY-MM-DD. */
   deadline?: string;
   firstSeen?: string;
 }
 
-const OPEN_STATES = ['open', 'acknowledged'];
-
 export async function openCases(ledger: Ledger, service?: string): Promise<OpenCase[]> {
-  let rows: Array<{ case_id: string; check_id: string; service_id: string; state: string; body: string }>;
-  try {
-    rows = await ledger.query(
-      `SELECT case_id, check_id, service_id, state, body FROM current_cases WHERE state IN (?, ?)${service ? ' AND service_id = ?' : ''}`,
-      service ? [...OPEN_STATES, service] : OPEN_STATES,
-    );
-  } catch {
-    return [];
-  }
-  const out: OpenCase[] = rows.map((r) => {
-    let body: Record<string, unknown> = {};
-    try {
-      body = parseBody<Record<string, unknown>>(r) ?? {};
-    } catch {
-      body = {};
-    }
-    const str = (...keys: string[]) => keys.map((k) => body[k]).find((v): v is string => typeof v === 'string' && v.length > 0);
-    const deadline = str('deadline');
-    return {
-      caseId: r.case_id,
-      checkId: r.check_id,
-      service: r.service_id,
-      state: r.state,
-      code: str('code'),
-      title: str('title', 'message', 'summary', 'code') ?? r.case_id,
-      deadline: deadline && /^\d{4}-\d{2}-\d{2}/.test(deadline) ? deadline.slice(0, 10) : undefined,
-      firstSeen: str('firstSeen', 'firstSeenAt', 'openedAt'),
-    };
-  });
-  // Earliest deadline first; cases without one last.
-  return out.sort((a, b) => (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999') || a.caseId.localeCompare(b.caseId));
+  const cases = await listCases(ledger, { open: true, ...(service ? { service } : {}) });
+  return cases
+    .map((c) => ({ caseId: c.caseId, checkId: c.check, service: c.service, state: c.state, code: c.code, title: c.title, deadline: c.deadline, firstSeen: c.firstSeen }))
+    .sort((a, b) => byCodeUnits(a.deadline ?? '9999', b.deadline ?? '9999') || byCodeUnits(a.caseId, b.caseId));
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -115,3 +115,21 @@ export async function seedResult(
   await recordRunStarted(ledger, base);
   await recordRunFinished(ledger, { ...base, finishedAt: r.scheduledAt, status: r.status, summary: r.summary ?? `${r.check} ${r.status}`, metrics: {}, findings: [], evidence: [] });
 }
+
+/** Writes a case as the cases module does (a full CaseRecord row), for reports that read cases. */
+export async function seedCase(
+  ledger: Ledger,
+  c: { caseId: string; check: string; code: string; title: string; deadline: string; firstSeen?: string; state?: 'open' | 'acknowledged' | 'resolved'; service?: string },
+): Promise<void> {
+  const { appendCaseRow } = await import('../../src/ledger/cases.js');
+  const firstSeen = c.firstSeen ?? '2026-11-01';
+  const record = {
+    caseId: c.caseId, baseId: c.caseId, occurrence: 1, check: c.check, type: 'feature-changes', service: c.service ?? 'assistant', code: c.code, title: c.title,
+    key: { code: c.code }, data: {}, actions: ['change-filing'], firstSeen, firstSeenAt: `${firstSeen}T09:00:00.000+08:00`, firstRunId: 'seed',
+    deadline: c.deadline, severity: 'warn' as const, state: c.state ?? 'open', acks: [], updatedBy: 'seed',
+  };
+  await ledger.transaction(async (tx) => {
+    await appendCaseRow(tx, 'opened', { ...record, state: 'open' });
+    if (record.state !== 'open') await appendCaseRow(tx, record.state === 'resolved' ? 'resolved' : 'acknowledged', record);
+  });
+}

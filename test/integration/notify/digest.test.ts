@@ -7,7 +7,7 @@ import { planFor, reconcile } from '../../../src/producer/producer.js';
 import { CHECK_QUEUE } from '../../../src/queue/names.js';
 import { sendDigest } from '../../../src/report/digest.js';
 import { silentLogger } from '../../../src/lib/logger.js';
-import { inlineEnv, seedResult, smtpMail, type InlineEnv } from '../../helpers/notify.js';
+import { inlineEnv, seedCase, seedResult, smtpMail, type InlineEnv } from '../../helpers/notify.js';
 import { startTestSmtp, type TestSmtp } from '../../helpers/smtp.js';
 import { baseConfig, REDIS_URL, writeConfig, tempWorkspace } from '../../helpers/workspace.js';
 
@@ -30,12 +30,7 @@ describe('daily digest', () => {
     env = await inlineEnv(baseConfig({ checks, mail: smtpMail(smtp.port) }), '2026-11-30T08:30:00+08:00');
     await seedResult(env.ledger, { check: 'assistant-safety-logs', type: 'safety-logs', period: '2026-10', status: 'pass', scheduledAt: '2026-11-01T02:00:00.000+08:00' });
     await seedResult(env.ledger, { check: 'assistant-pre-review', type: 'pre-review', period: '2026-11-29', status: 'fail', scheduledAt: '2026-11-29T09:00:00.000+08:00' });
-    await env.ledger.append({
-      table: 'cases',
-      event: 'opened',
-      keys: { case_id: 'fc-1', check_id: 'assistant-feature-changes', service_id: 'assistant', state: 'open' },
-      body: { message: '新增功能 图片生成 未报备', deadline: '2026-12-04' },
-    });
+    await seedCase(env.ledger, { caseId: 'fc-1', check: 'assistant-feature-changes', code: 'feature-added', title: '新增功能 图片生成 未报备', deadline: '2026-12-04' });
     const pending = { key: 'case:fc-1:opened', origin: { kind: 'check' as const, service: 'assistant' }, from: 'x@example.com', to: ['ops@example.com'], cc: [], subject: '[智能客服大模型] 新案件', text: 't', html: 'h', locale: 'zh-CN' as const, messageId: '<a@b>', bodySha256: 'x', createdAt: '2026-11-29T01:00:00Z' };
     await claimPending(env.ledger, pending);
     await recordFailed(env.ledger, pending.key, { attempt: 1, at: '2026-11-29T01:00:01Z', error: 'EENVELOPE 550: mailbox unavailable', permanent: true });

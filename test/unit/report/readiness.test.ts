@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeReadiness, windowMonths } from '../../../src/report/readiness.js';
 import { ledgerReader } from '../../../workers/ledger-reader.js';
-import { seedResult } from '../../helpers/notify.js';
+import { seedCase, seedResult } from '../../helpers/notify.js';
 import { baseConfig, testEnv, type TestEnv } from '../../helpers/workspace.js';
 
 const checks = [
@@ -45,13 +45,8 @@ describe('readiness summary', () => {
     await seedResult(L, { check: 'assistant-policy-freshness', type: 'policy-freshness', period: '2027-03-01', status: 'warn', scheduledAt: '2027-03-01T10:00:00.000+08:00' });
     // A result scheduled after the as-of instant is not "the latest" yet.
     await seedResult(L, { check: 'assistant-policy-freshness', type: 'policy-freshness', period: '2027-03-08', status: 'pass', scheduledAt: '2027-03-08T10:00:00.000+08:00' });
-    // Cases as the cases module will write them, plus a row with a body it does not understand.
-    await L.append(
-      { table: 'cases', event: 'opened', keys: { case_id: 'fc-1', check_id: 'assistant-feature-changes', service_id: 'assistant', state: 'open' }, body: { code: 'feature-added', message: '新增功能 图片生成 未报备', deadline: '2027-03-10' } },
-      { table: 'cases', event: 'opened', keys: { case_id: 'fc-2', check_id: 'assistant-feature-changes', service_id: 'assistant', state: 'open' }, body: ['odd'] },
-      { table: 'cases', event: 'opened', keys: { case_id: 'fc-3', check_id: 'assistant-feature-changes', service_id: 'assistant', state: 'open' }, body: { title: 'closed one' } },
-      { table: 'cases', event: 'resolved', keys: { case_id: 'fc-3', check_id: 'assistant-feature-changes', service_id: 'assistant', state: 'resolved' }, body: {} },
-    );
+    await seedCase(L, { caseId: 'fc-1', check: 'assistant-feature-changes', code: 'feature-added', title: '新增功能 图片生成 未报备', deadline: '2027-03-10' });
+    await seedCase(L, { caseId: 'fc-3', check: 'assistant-feature-changes', code: 'feature-added', title: 'closed one', deadline: '2027-03-01', state: 'resolved' });
     const r = await computeReadiness(ledgerReader(L), env.config, 'assistant', '2027-03-15', DateTime.fromISO('2027-03-05T09:00:00+08:00'));
     expect(r.months.map((m) => m.state)).toEqual(['present', 'present', 'missing', 'present', 'fail', 'missing', 'present', 'present', 'present', 'present', 'present', 'present']);
     expect(r.months[5]!.status).toBe('inconclusive'); // a broken collector is not evidence
@@ -60,14 +55,13 @@ describe('readiness summary', () => {
     expect(r.complaintSla).toMatchObject({ status: 'never-run' });
     expect(r.openCases.map((c) => [c.caseId, c.deadline ?? null, c.title])).toEqual([
       ['fc-1', '2027-03-10', '新增功能 图片生成 未报备'],
-      ['fc-2', null, 'fc-2'],
     ]);
     expect(r.todo).toEqual([
       '补齐 2026-05、2026-08 的运营日志归集（dossier run assistant-safety-logs --period YYYY-MM）',
       '复核 2026-07 违规率超标的原因，并准备整改说明',
       '更新关键词库和拒答/非拒答测试题库（最近一次检查 2027-03-01：warn）',
       '运行 assistant-complaints 检查（用户投诉处理时限），目前还没有结果',
-      '处理 2 个未结案件（最早截止 2027-03-10）',
+      '处理 1 个未结案件（最早截止 2027-03-10）',
     ]);
     expect(r.ready).toBe(false);
   });
