@@ -164,6 +164,18 @@ export async function listNotifications(ledger: Ledger, states: NotificationStat
 }
 
 /** The newest notification whose key starts with `prefix` (e.g. the last digest). */
+/**
+ * Emails someone did not get: the failed ones, and sent ones the server refused for some of the
+ * recipients (the others got it, so it stays `sent`; the refusal is shown as its error).
+ */
+export async function listUndelivered(ledger: Ledger, limit = 500): Promise<NotificationView[]> {
+  const failed = await listNotifications(ledger, ['failed'], limit);
+  const partly = (await listNotifications(ledger, ['sent'], limit))
+    .filter((n) => n.sent?.rejected?.length)
+    .map((n) => ({ ...n, lastError: `the mail server refused ${n.sent!.rejected!.join(', ')}` }));
+  return [...failed, ...partly];
+}
+
 export async function latestNotificationWithPrefix(ledger: Ledger, prefix: string): Promise<NotificationView | undefined> {
   const [row] = await ledger.query<{ notification_key: string }>(
     "SELECT notification_key FROM notifications WHERE notification_key LIKE ? AND event = 'pending' ORDER BY seq DESC LIMIT 1",

@@ -4,7 +4,7 @@ import { localDate } from '../calendar/due-dates.js';
 import { periodFor } from '../calendar/period.js';
 import { PERIOD_KIND, type Config } from '../config/normalize.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { latestNotificationWithPrefix, listNotifications, notificationExists, type NotificationView } from '../ledger/notifications.js';
+import { latestNotificationWithPrefix, listNotifications, listUndelivered, notificationExists, type NotificationView } from '../ledger/notifications.js';
 import { openCases } from '../ledger/open-cases.js';
 import { lastResultPerCheck, latestResult } from '../ledger/runs.js';
 import { canonicalJson, sha256 } from '../lib/hash.js';
@@ -44,7 +44,7 @@ export async function buildDigest(ledger: Ledger, config: Config, now: DateTime)
   }
   const cutoff = at.minus({ days: FAILED_DAYS }).toMillis();
   const brief = (n: NotificationView) => ({ key: n.key, subject: n.subject ?? '', error: n.lastError ?? '', attempts: n.attempts, at: n.updatedAt });
-  const failed = (await listNotifications(ledger, ['failed'])).filter((n) => Date.parse(n.updatedAt) >= cutoff).map(brief);
+  const failed = (await listUndelivered(ledger)).filter((n) => Date.parse(n.updatedAt) >= cutoff).map(brief);
   const retrying = (await listNotifications(ledger, ['pending'])).filter((n) => n.attempts > 0).map(brief);
   const cases = await openCases(ledger);
   const content = {

@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import { localDate } from '../calendar/due-dates.js';
 import type { Config } from '../config/normalize.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { listNotifications, type NotificationView } from '../ledger/notifications.js';
+import { listNotifications, listUndelivered, type NotificationView } from '../ledger/notifications.js';
 import { openCases, type OpenCase } from '../ledger/open-cases.js';
 import { lastResultPerCheck, latestResult, previousResults } from '../ledger/runs.js';
 import { obligationStatuses, type ObligationStatus } from './obligations.js';
@@ -51,7 +51,7 @@ export async function buildStatus(ledger: Ledger, config: Config, now: DateTime)
   const at = now.setZone(config.timezone);
   const today = localDate(at, config.timezone);
   const last = await lastResultPerCheck(ledger);
-  const failed = await listNotifications(ledger, ['failed']);
+  const failed = await listUndelivered(ledger);
   const retrying = (await listNotifications(ledger, ['pending'])).filter((n) => n.attempts > 0);
   const source = {
     latestResult: (check: string, period: string) => latestResult(ledger, check, period),

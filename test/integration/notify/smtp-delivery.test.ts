@@ -129,6 +129,21 @@ describe('SMTP delivery through the notification queue', () => {
     expect(smtp.received).toHaveLength(0);
   });
 
+  it('a recipient refused while others accept: sent, and the refusal shown in status', async () => {
+    const smtp = await startTestSmtp({ rejectRecipients: ['legal@example.com'] });
+    cleanup.push(() => smtp.close());
+    const { env, handle } = await setup(smtp, {});
+    await handle.notifier.submit([{ ...request('test:partly'), to: ['ops', 'legal'] }], { kind: 'check', service: 'assistant' });
+    await smtp.waitFor(1);
+    const sent = await eventually(async () => {
+      const v = await loadNotification(env.ledger, 'test:partly');
+      return v?.state === 'sent' ? v : undefined;
+    });
+    expect(sent.sent).toMatchObject({ accepted: ['ops@example.com'], rejected: ['legal@example.com'] });
+    const status = await buildStatus(env.ledger, env.config, env.clock.now());
+    expect(status.services[0]!.notifications.failed).toEqual([expect.objectContaining({ key: 'test:partly', error: 'the mail server refused legal@example.com' })]);
+  });
+
   it('a missing password variable is a permanent failure that names the variable', async () => {
     const smtp = await startTestSmtp({ auth: { user: 'dossier', pass: 'x' } });
     cleanup.push(() => smtp.close());
