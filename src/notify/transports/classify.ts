@@ -43,7 +43,7 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.slice(0, 300);
 }
 
-/** Replaces each secret (and its base64 forms, as sent in AUTH PLAIN/LOGIN) with ***. */
+/** Replaces each secret and its base64 form (as AUTH LOGIN and PLAIN send them) with ***. */
 export function scrub(text: string, secrets: string[]): string {
   let out = text;
   for (const s of secrets) {

@@ -27,7 +27,7 @@ export function smtpTransport(smtp: SmtpConfig, env: NodeJS.ProcessEnv = process
     debug: false,
   };
   const transporter = smtp.pool ? createTransport({ ...base, pool: true, maxConnections: 2, maxMessages: 1000 }) : createTransport(base);
-  const secrets = password ? [password] : [];
+  const secrets = smtpSecrets(smtp.user, password);
   return {
     name: 'smtp',
     async send(m: PendingNotification): Promise<TransportReceipt> {
@@ -49,4 +49,15 @@ export function smtpTransport(smtp: SmtpConfig, env: NodeJS.ProcessEnv = process
       transporter.close();
     },
   };
+}
+
+/**
+ * What must never appear in an error: the password, and the AUTH PLAIN token that carries it
+ * (base64 of "\0user\0pass", with or without the authorization identity). scrub() removes each
+ * and its base64 form.
+ */
+export function smtpSecrets(user: string | undefined, password: string | undefined): string[] {
+  if (!password) return [];
+  const u = user ?? '';
+  return [password, `\0${u}\0${password}`, `${u}\0${u}\0${password}`];
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { quietUntil } from '../../../src/notify/quiet-hours.js';
 import { messageIdFor } from '../../../src/notify/message-id.js';
 import { classifySmtpError, scrub } from '../../../src/notify/transports/classify.js';
+import { smtpSecrets } from '../../../src/notify/transports/smtp.js';
 
 const zone = 'Asia/Shanghai';
 const at = (s: string) => DateTime.fromISO(s, { zone });
@@ -56,6 +57,13 @@ describe('SMTP error classification', () => {
     expect(out.message).not.toContain(Buffer.from(secret).toString('base64'));
     expect(out.message).toContain('mail.smtp.passwordEnv');
     expect(scrub('x', [''])).toBe('x');
+  });
+
+  it('scrubs the AUTH PLAIN token too (base64 of \\0user\\0pass)', () => {
+    const plain = Buffer.from('\0ops@example.com\0s3cr3t').toString('base64');
+    const out = classifySmtpError(err(`535 authentication failed for AUTH PLAIN ${plain}`, { code: 'EAUTH', responseCode: 535 }), smtpSecrets('ops@example.com', 's3cr3t'));
+    expect(out.message).not.toContain(plain);
+    expect(out.message).toContain('AUTH PLAIN ***');
   });
 });
 
