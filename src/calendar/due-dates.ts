@@ -70,11 +70,6 @@ export function localDate(at: DateTime, zone: string): string {
   return at.setZone(zone).toISODate()!;
 }
 
-/** Adds calendar days to a date. */
-export function addDays(dateISO: string, n: number): string {
-  return DateTime.fromISO(dateISO, { zone: 'UTC' }).plus({ days: n }).toISODate()!;
-}
-
 /**
  * The reminder milestone a run on a day with `daysLeft` falls in: the smallest lead day that is
  * still ≥ daysLeft. Reminders are keyed by it, so a run on any day of a milestone's window sends

@@ -15,8 +15,6 @@ export interface SqlDriver extends SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';
   /** Human description for messages (never includes a password). */
   readonly description: string;
-  /** Runs several statements (migrations). */
-  execScript(sql: string): Promise<void>;
   /**
    * Runs `fn` in a transaction that holds the ledger's write lock from the start, so appends from
    * several processes (or several async callers in one) are serialized.

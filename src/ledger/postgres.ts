@@ -59,10 +59,6 @@ export class PostgresDriver implements SqlDriver {
     return res.rows as T[];
   }
 
-  async execScript(sql: string): Promise<void> {
-    await this.pool.query(sql);
-  }
-
   async writeTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
@@ -72,12 +68,13 @@ export class PostgresDriver implements SqlDriver {
           (await client.query(numberedPlaceholders(sql), params as SqlValue[])).rows as R[],
       });
       await client.query('COMMIT');
+      client.release();
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that failed mid-transaction may be broken: discard it rather than pool it.
+      const broken = await client.query('ROLLBACK').then(() => false, () => true);
+      client.release(broken ? (err as Error) : undefined);
       throw err;
-    } finally {
-      client.release();
     }
   }
 

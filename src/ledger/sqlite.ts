@@ -54,10 +54,6 @@ export class SqliteDriver implements SqlDriver {
     return [];
   }
 
-  async execScript(sql: string): Promise<void> {
-    this.db.exec(sql);
-  }
-
   writeTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const previous = writeQueues.get(this.queueKey) ?? Promise.resolve();
     const next = previous.then(async () => {
