@@ -28,8 +28,11 @@ export function missedPeriods(check: Check, zone: string, now: DateTime, recorde
     const key = periodFor(kind, fire, zone).key;
     if (!byPeriod.has(key)) byPeriod.set(key, fire);
   }
-  const missing = [...byPeriod].filter(([key]) => !recorded.has(key)).map(([periodKey, scheduledAt]) => ({ periodKey, scheduledAt }));
-  return check.missed === 'once' ? missing.slice(-1) : missing;
+  const periods = [...byPeriod].map(([periodKey, scheduledAt]) => ({ periodKey, scheduledAt }));
+  // `once` stands in for the latest period only: if that one has a result, nothing is missed.
+  // (Taking the latest *unrecorded* period instead would walk back one older day per pass.)
+  const candidates = check.missed === 'once' ? periods.slice(-1) : periods;
+  return candidates.filter((p) => !recorded.has(p.periodKey));
 }
 
 /**

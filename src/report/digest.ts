@@ -4,7 +4,7 @@ import { localDate } from '../calendar/due-dates.js';
 import { periodFor } from '../calendar/period.js';
 import { PERIOD_KIND, type Config } from '../config/normalize.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { latestNotificationWithPrefix, listNotifications, listUndelivered, notificationExists, type NotificationView } from '../ledger/notifications.js';
+import { latestNotificationWithPrefix, listNotifications, listUndelivered, notificationExists, recordMuted, type NotificationView } from '../ledger/notifications.js';
 import { openCases } from '../ledger/open-cases.js';
 import { lastResultPerCheck, latestResult } from '../ledger/runs.js';
 import { canonicalJson, sha256 } from '../lib/hash.js';
@@ -97,6 +97,8 @@ export async function sendDigest(
   if (config.digest.skipWhenUnchanged) {
     const previous = await latestNotificationWithPrefix(ledger, 'digest:');
     if (previous?.pending?.meta?.fingerprint === data.fingerprint) {
+      // Recorded (as muted) so the day counts as handled: catch-up must not enqueue it again.
+      await recordMuted(ledger, key, { origin: { kind: 'digest' }, to: [], cc: [], reason: 'nothing changed since the last digest (digest.skipWhenUnchanged)', at: now.toUTC().toISO()! });
       deps.logger.info({ key }, 'digest skipped: nothing changed since the last one (digest.skipWhenUnchanged)');
       return { key, outcome: 'unchanged' };
     }

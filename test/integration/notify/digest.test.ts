@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { claimPending, recordFailed } from '../../../src/ledger/notifications.js';
+import { claimPending, notificationExists, recordFailed } from '../../../src/ledger/notifications.js';
 import { DIGEST_SCHEDULE_ID, desiredSchedules } from '../../../src/producer/desired.js';
 import { planFor, reconcile } from '../../../src/producer/producer.js';
 import { CHECK_QUEUE } from '../../../src/queue/names.js';
@@ -67,6 +67,9 @@ describe('daily digest', () => {
     expect(await sendDigest(deps, env.clock.now(), env.clock.now())).toMatchObject({ outcome: 'queued' });
     env.clock.advance({ days: 1 });
     expect(await sendDigest(deps, env.clock.now(), env.clock.now())).toMatchObject({ key: 'digest:2026-11-11', outcome: 'unchanged' });
+    // The skipped day is recorded as handled, so catch-up does not enqueue it again every hour.
+    expect(await notificationExists(env.ledger, 'digest:2026-11-11')).toBe(true);
+    expect(await sendDigest(deps, env.clock.now(), env.clock.now())).toMatchObject({ key: 'digest:2026-11-11', outcome: 'duplicate' });
     // A re-run of October changes its result: the next day's digest goes out.
     await seedResult(env.ledger, { check: 'assistant-safety-logs', type: 'safety-logs', period: '2026-10', status: 'warn', scheduledAt: '2026-11-01T02:00:00.000+08:00' });
     env.clock.advance({ days: 1 });

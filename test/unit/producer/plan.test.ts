@@ -67,6 +67,9 @@ describe('missed periods', () => {
 
   it('daily checks catch up only the latest day by default; skip catches up nothing', () => {
     expect(missedPeriods(daily(), 'Asia/Shanghai', now, new Set()).map((m) => m.periodKey)).toEqual(['2026-11-29']);
+    // Once the latest day has a result, nothing is missed: older days are not walked back.
+    expect(missedPeriods(daily(), 'Asia/Shanghai', now, new Set(['2026-11-29']))).toEqual([]);
+    expect(missedPeriods(daily(), 'Asia/Shanghai', now, new Set(['2026-11-28']))).toMatchObject([{ periodKey: '2026-11-29' }]);
     expect(missedPeriods(daily(', missed: skip'), 'Asia/Shanghai', now, new Set())).toEqual([]);
     // The window is 3 × 24 h back from now (12:00): the 26th's 10:00 fire lies outside it.
     expect(missedPeriods(daily(', missed: all, catchUpDays: 3'), 'Asia/Shanghai', now, new Set()).map((m) => m.periodKey)).toEqual([
