@@ -6,6 +6,7 @@ import { PERIOD_KIND, type Check, type Config } from '../config/normalize.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { recordedPeriods } from '../ledger/runs.js';
 import type { Logger } from '../lib/logger.js';
+import { enqueueOnce } from '../queue/enqueue.js';
 import { periodJobId, type CheckJobData } from '../queue/payload.js';
 
 export interface MissedPeriod {
@@ -44,9 +45,10 @@ export async function catchUp(config: Config, ledger: Ledger, queue: Queue, now:
   const enqueued: MissedPeriod[] = [];
   for (const check of config.checks) {
     const missed = missedPeriods(check, config.timezone, now, await recordedPeriods(ledger, check.id));
+    const added: string[] = [];
     for (const m of missed) {
       const data: CheckJobData = { checkId: check.id, scheduledAt: m.scheduledAt.toISO()!, periodKey: m.periodKey, trigger: 'catch-up' };
-      await queue.add(check.type, data, {
+      const fresh = await enqueueOnce(queue, check.type, data, {
         jobId: periodJobId(check.id, m.periodKey),
         attempts: check.retries,
         backoff: { type: 'exponential', delay: Math.round(check.retryDelaySeconds * 1000) },
@@ -55,9 +57,11 @@ export async function catchUp(config: Config, ledger: Ledger, queue: Queue, now:
         // Older periods first, also after a job had to wait for the check's lock.
         priority: periodPriority(m.scheduledAt),
       });
+      if (!fresh) continue; // already waiting or running
+      added.push(m.periodKey);
       enqueued.push(m);
     }
-    if (missed.length) logger.info({ check: check.id, periods: missed.map((m) => m.periodKey) }, 'missed periods enqueued');
+    if (added.length) logger.info({ check: check.id, periods: added }, 'missed periods enqueued');
   }
   return enqueued;
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config/normalize.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { notificationExists } from '../ledger/notifications.js';
 import type { Logger } from '../lib/logger.js';
+import { enqueueOnce } from '../queue/enqueue.js';
 import type { CheckJobData } from '../queue/payload.js';
 import { digestKey } from '../report/digest.js';
 import { DIGEST_JOB_NAME, DIGEST_SCHEDULE_ID } from './desired.js';
@@ -23,7 +24,8 @@ export async function catchUpDigest(config: Config, ledger: Ledger, queue: Queue
   const date = localDate(fire, config.timezone);
   if (await notificationExists(ledger, digestKey(date))) return undefined;
   const data: CheckJobData = { checkId: DIGEST_SCHEDULE_ID, scheduledAt: fire.toISO()!, trigger: 'catch-up' };
-  await queue.add(DIGEST_JOB_NAME, data, { jobId: `digest.${date}`, attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } });
+  const added = await enqueueOnce(queue, DIGEST_JOB_NAME, data, { jobId: `digest.${date}`, attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } });
+  if (!added) return undefined;
   logger.info({ date }, 'missed daily digest enqueued');
   return date;
 }
