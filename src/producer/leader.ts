@@ -24,7 +24,7 @@ export class LeaderElection {
   private lock: HeldLock | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private ticking = false;
+  private ticking: Promise<void> | undefined;
 
   constructor(private readonly opts: LeaderOptions) {}
 
@@ -37,9 +37,13 @@ export class LeaderElection {
     this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.opts.leaseMs / 3)));
   }
 
-  private async tick(): Promise<void> {
-    if (this.stopped || this.ticking) return;
-    this.ticking = true;
+  private tick(): Promise<void> {
+    if (this.stopped || this.ticking) return this.ticking ?? Promise.resolve();
+    this.ticking = this.tickOnce().finally(() => (this.ticking = undefined));
+    return this.ticking;
+  }
+
+  private async tickOnce(): Promise<void> {
     try {
       if (this.lock && !this.lock.held) {
         this.lock = undefined;
@@ -48,6 +52,7 @@ export class LeaderElection {
       }
       if (!this.lock) {
         this.lock = await tryLock(this.opts.redis, this.opts.key, this.opts.leaseMs);
+        if (this.lock && this.stopped) return; // stop() arrived meanwhile: it releases the lease
         if (this.lock) {
           this.opts.logger.info({ key: this.opts.key }, 'elected as the active scheduler');
           await this.opts.onElected();
@@ -56,14 +61,14 @@ export class LeaderElection {
     } catch (err) {
       // Redis away: the connection logs its own backoff; try again on the next tick.
       this.opts.logger.debug({ err: errorMessage(err) }, 'leader election tick failed');
-    } finally {
-      this.ticking = false;
     }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    // A tick in flight may be winning the lease right now: let it finish, then give it back.
+    await this.ticking;
     if (this.lock) {
       await this.lock.release();
       this.lock = undefined;

@@ -47,6 +47,7 @@ export class SchedulerRole {
   private timers: NodeJS.Timeout[] = [];
   private readonly seen = new Set<string>();
   private running: Promise<void> = Promise.resolve();
+  private stopped = false;
   readonly status: SchedulerStatus = { leader: false };
 
   constructor(private readonly opts: SchedulerRoleOptions) {
@@ -66,6 +67,7 @@ export class SchedulerRole {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.election.stop();
     await this.running;
   }
@@ -79,8 +81,10 @@ export class SchedulerRole {
     this.status.leader = true;
     const { scheduler } = this.opts.config();
     await this.pass('elected', true);
-    this.timers.push(setInterval(() => void this.pass('catch-up', true), scheduler.catchUpMinutes * 60_000));
-    this.timers.push(setInterval(() => void this.pass('watchdog', false), scheduler.watchdogMinutes * 60_000));
+    // Stopped or deposed during that first pass: no timers, or they would outlive the role.
+    if (this.stopped || !this.election.isLeader) return;
+    this.timers.push(setInterval(() => void this.pass('catch-up', true), scheduler.catchUpMinutes * 60_000).unref());
+    this.timers.push(setInterval(() => void this.pass('watchdog', false), scheduler.watchdogMinutes * 60_000).unref());
   }
 
   private async deposed(): Promise<void> {

@@ -103,6 +103,20 @@ describe('scheduler role', () => {
     expect(a.alerts[0]!.message).toMatch(/已超过宽限期（0.1 分钟）未运行/);
   }, 30_000);
 
+  it('stopping during the first pass leaves no timers and no lease behind', async () => {
+    const e = await env([weekly]);
+    for (const delay of [0, 5, 20]) {
+      const a = instance(e);
+      a.role.start();
+      await new Promise((r) => setTimeout(r, delay));
+      await a.role.stop();
+      expect((a.role as unknown as { timers: unknown[] }).timers).toEqual([]);
+      const probe = new Redis(redis.url);
+      expect(await probe.get(`${e.config.redis.prefix}:leader:scheduler`)).toBeNull();
+      probe.disconnect();
+    }
+  });
+
   it('a check new in config is not reported missing', async () => {
     const e = await env([weekly]);
     const a = instance(e);
