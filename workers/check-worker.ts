@@ -56,8 +56,15 @@ export interface CheckWorkerOptions {
  * overlapping, skips periods that already have a result (a scheduler job and a catch-up job for
  * the same period), and turns a recoverable failure into a BullMQ retry.
  */
-export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, CheckJobReturn> {
+/** The BullMQ worker, plus a way to wait for runs that are still recording (shutdown). */
+export type CheckWorker = Worker<unknown, CheckJobReturn> & {
+  /** Resolves when every run in progress has recorded its attempt, or after `timeoutMs`. */
+  settled(timeoutMs: number): Promise<void>;
+};
+
+export function startCheckWorker(opts: CheckWorkerOptions): CheckWorker {
   const stalledMs = (opts.stalledSeconds ?? 30) * 1000;
+  const inflight = new Set<Promise<unknown>>();
   const processor = async (job: Job<unknown, CheckJobReturn>, token?: string): Promise<CheckJobReturn> => {
     const deps = opts.deps();
     if (job.name === DIGEST_JOB_NAME) return runDigestJob(deps, job);
@@ -93,7 +100,7 @@ export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, Chec
       const cap = (job.opts.attempts ?? 1) + STALL_ALLOWANCE;
       const giveUp = started >= cap;
       if (giveUp) log.error({ started, cap }, 'this job keeps dying mid-run; recording it inconclusive instead of starting it again');
-      const { result, retry } = await runCheck(giveUp ? { ...deps, handlerFor: () => givingUp(started) } : deps, {
+      const running = runCheck(giveUp ? { ...deps, handlerFor: () => givingUp(started) } : deps, {
         checkId: check.id,
         scheduledAt,
         periodKey: data.periodKey,
@@ -101,8 +108,12 @@ export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, Chec
         attempt: job.attemptsMade + 1,
         maxAttempts: job.opts.attempts ?? 1,
         jobId: job.id,
-        signal: opts.abort,
+        // Stop the run if the process stops or the lock is lost (Redis away longer than its TTL):
+        // another worker may then take the period, and two runs of a check must not overlap.
+        signal: AbortSignal.any([opts.abort, lock.signal]),
       });
+      inflight.add(running);
+      const { result, retry } = await running.finally(() => inflight.delete(running));
       opts.onResult?.(result);
       if (retry) throw new Error(result.error ?? 'attempt failed');
       return { runId: result.runId, status: result.status };
@@ -123,5 +134,11 @@ export function startCheckWorker(opts: CheckWorkerOptions): Worker<unknown, Chec
     maxStalledCount: 1000,
   });
   worker.on('error', (err) => logQueueError(opts.deps().logger, 'check worker')(err));
-  return worker;
+  return Object.assign(worker, {
+    async settled(timeoutMs: number) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+      clearTimeout(timer);
+    },
+  });
 }

@@ -16,7 +16,7 @@ import { assertRedisReachable, daemonConnection, logQueueError } from '../src/qu
 import { CHECK_QUEUE } from '../src/queue/names.js';
 import { localDate } from '../src/calendar/due-dates.js';
 import type { Notifier } from '../src/notify/pipeline.js';
-import { startCheckWorker } from './check-worker.js';
+import { startCheckWorker, type CheckWorker } from './check-worker.js';
 import { startNotifications } from './notify-worker.js';
 import type { RunDeps } from './run-check.js';
 
@@ -186,7 +186,12 @@ async function reportScheduleAlert(alert: ScheduleAlert, logger: Logger, notifie
   );
 }
 
-async function closeWorker(worker: { close(force?: boolean): Promise<void> }, timeoutMs: number, logger: Logger, abort: AbortController): Promise<void> {
+/**
+ * Drains the check worker: no new jobs, running checks finish (up to `timeoutMs`). Past that, the
+ * runs are told to stop; each records its attempt as `error` (not final: the period runs again)
+ * before the ledger is released, then BullMQ's side is closed.
+ */
+async function closeWorker(worker: CheckWorker, timeoutMs: number, logger: Logger, abort: AbortController): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -195,7 +200,11 @@ async function closeWorker(worker: { close(force?: boolean): Promise<void> }, ti
   clearTimeout(timer);
   if (outcome === 'timeout') {
     logger.warn({ timeoutMs }, 'running checks did not finish in time; abandoning them (they will be retried as stalled jobs)');
-    abort.abort();
+    abort.abort(new Error('the worker is shutting down'));
+    await worker.settled(RECORD_GRACE_MS);
     await worker.close(true);
   }
 }
+
+/** After the drain timeout: how long aborted runs get to record their attempt. */
+const RECORD_GRACE_MS = 10_000;

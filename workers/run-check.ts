@@ -51,7 +51,11 @@ export interface RunRequest {
   attempt: number;
   maxAttempts: number;
   jobId?: string;
-  /** Aborted when the process must stop now (second signal). */
+  /**
+   * Aborted when this attempt must stop without a verdict: the process is stopping, or the
+   * check's lock was lost. Such an attempt is recorded as `error` (never final), so the period
+   * is run again.
+   */
   signal?: AbortSignal;
 }
 
@@ -134,12 +138,19 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
         { config, clock, logger, evidence, ledger: ledgerReader(ledger), cases, runId, attempt: req.attempt, signal, isWorkingDay: deps.isWorkingDay ?? workingDays(config, logger) },
       ),
       signal,
-      () => (timeout.aborted ? `the run took longer than timeoutMinutes (${check.timeoutMinutes})` : 'the worker is shutting down'),
+      () =>
+        timeout.aborted
+          ? `the run took longer than timeoutMinutes (${check.timeoutMinutes})`
+          : req.signal?.reason instanceof Error
+            ? req.signal.reason.message
+            : 'the worker is shutting down',
     );
   } catch (err) {
     error = redactUrl(errorMessage(err));
     const permanent = err instanceof PermanentError;
-    retry = !permanent && req.attempt < req.maxAttempts;
+    // Cut off from outside (shutdown, lost lock): not the check's verdict, so never final.
+    const interrupted = Boolean(req.signal?.aborted) && !timeout.aborted;
+    retry = interrupted || (!permanent && req.attempt < req.maxAttempts);
     logger[retry ? 'warn' : 'error']({ err: error, permanent, willRetry: retry }, 'run failed');
     outcome = {
       status: 'inconclusive',

@@ -25,6 +25,7 @@ export async function startWorkerHarness(
   checks: Array<Record<string, unknown>>,
   // `any`: a test handler may stand in for any check type.
   handlers: Partial<Record<CheckType, CheckHandler<any>>> = {},
+  opts: { stalledSeconds?: number } = {},
 ): Promise<WorkerHarness> {
   const env = await testEnv({ config: baseConfig({ checks }) });
   const connections: Redis[] = [];
@@ -43,6 +44,7 @@ export async function startWorkerHarness(
     deps: () => deps,
     abort: new AbortController().signal,
     overlapRetryMs: 100,
+    stalledSeconds: opts.stalledSeconds,
   });
   return {
     env,

@@ -7,8 +7,9 @@ import { verifyChain } from '../../src/ledger/verify.js';
 import { PermanentError } from '../../src/lib/errors.js';
 import { reconcile } from '../../src/producer/producer.js';
 import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { startWorkerHarness, type WorkerHarness } from '../helpers/check-worker.js';
-import type { TestEnv } from '../helpers/workspace.js';
+import { REDIS_URL, type TestEnv } from '../helpers/workspace.js';
 import { until } from '../helpers/wait.js';
 
 let harness: WorkerHarness | undefined;
@@ -19,8 +20,8 @@ afterEach(async () => {
 });
 
 /** A real BullMQ worker on the test's prefix; `handlers` overrides chosen check types. */
-async function setup(checks: Array<Record<string, unknown>>, handlers: Partial<Record<CheckType, CheckHandler<any>>> = {}): Promise<TestEnv> {
-  harness = await startWorkerHarness(checks, handlers);
+async function setup(checks: Array<Record<string, unknown>>, handlers: Partial<Record<CheckType, CheckHandler<any>>> = {}, opts: { stalledSeconds?: number } = {}): Promise<TestEnv> {
+  harness = await startWorkerHarness(checks, handlers, opts);
   queue = harness.queue;
   return harness.env;
 }
@@ -117,6 +118,32 @@ describe('check worker', () => {
     await until('three runs', async () => (await listResults(e.ledger, { check: 'logs' })).length === 3, 40_000);
     expect(maxRunning).toBe(1);
   }, 60_000);
+
+  it('a run whose check lock is lost stops, is recorded as not final, and the period runs again', async () => {
+    let calls = 0;
+    const handler: CheckHandler<any> = {
+      type: 'safety-logs',
+      async run(input, ctx) {
+        if (++calls === 1) {
+          // Works until told to stop (the lock is gone: another worker may take the period).
+          await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+          throw new Error('stopped');
+        }
+        return fixed().run(input, ctx);
+      },
+    };
+    const e = await setup([{ id: 'logs', type: 'safety-logs', service: 'assistant', cron: '0 2 1 * *' }], { 'safety-logs': handler }, { stalledSeconds: 1 });
+    await queue!.add('safety-logs', { checkId: 'logs', periodKey: '2026-10', scheduledAt: '2026-11-01T02:00:00+08:00', trigger: 'catch-up' }, { attempts: 2, backoff: { type: 'fixed', delay: 50 } });
+    await until('the first attempt to run', () => calls === 1);
+    const probe = new Redis(REDIS_URL);
+    await probe.del(`${e.config.redis.prefix}:lock:check:logs`); // taken over, as far as this worker can tell
+    probe.disconnect();
+    const final = await until('a final result', async () => (await listResults(e.ledger, { check: 'logs' }))[0], 20_000);
+    expect(final.status).toBe('pass');
+    const finished = (await attemptsOf(e.ledger, 'logs', '2026-10')).filter((a) => a.event === 'finished');
+    expect(finished.map((a) => a.status)).toEqual(['error', 'pass']);
+    expect((finished[0]!.body as { error: string }).error).toMatch(/lost the lock .*lock:check:logs: it expired or was taken over/);
+  });
 
   it('drops a job whose check left the config', async () => {
     const e = await setup([{ id: 'pf', type: 'policy-freshness', service: 'assistant', cron: '0 10 * * 1' }]);
