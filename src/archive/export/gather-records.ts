@@ -155,7 +155,7 @@ export async function gatherEvents(ctx: GatherContext): Promise<{ items: EventVi
     for (const ref of Array.isArray(body.evidence) ? body.evidence : []) {
       const r = asRecord(ref);
       if (typeof r.path === 'string' && typeof r.sha256 === 'string' && typeof r.bytes === 'number') {
-        evidence.push({ path: r.path, sha256: r.sha256, bytes: r.bytes, seq, check: row.subject, period: row.at.slice(0, 10) });
+        evidence.push({ path: r.path, sha256: r.sha256, bytes: r.bytes, seq });
       }
     }
   }

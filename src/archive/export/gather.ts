@@ -111,7 +111,7 @@ async function gatherRuns(ctx: GatherContext): Promise<{ checks: CheckRuns[]; ev
   for (const row of rows) {
     const seq = Number(row.seq);
     const result = parseBody<Result>(row);
-    for (const ref of result.evidence ?? []) evidence.push({ ...ref, seq, check: row.check_id, period: row.period_key });
+    for (const ref of result.evidence ?? []) evidence.push({ ...ref, seq });
     const key = `${row.check_id}\u0000${row.period_key}`;
     attempts.set(key, (attempts.get(key) ?? 0) + 1);
     let check = checks.get(row.check_id);

@@ -136,6 +136,4 @@ export interface EventView {
 export interface EvidenceItem extends EvidenceRef {
   /** The ledger row that lists this file. */
   seq: number;
-  check: string;
-  period: string;
 }

@@ -7,6 +7,7 @@ import { asRecord } from './gather-sections.js';
 import { LEDGER_FILE, SegmentChecker } from './ledger-file.js';
 import { EVIDENCE_DIR, MANIFEST_FILE, PACKAGE_FORMAT, SUMS_FILE, parseSha256sums, type PackageManifest } from './manifest.js';
 import { openZip, readSmall, type PackageZip } from './zip-read.js';
+import { addMonths } from './window.js';
 import { hashing } from './zip.js';
 
 export interface PackageReport {
@@ -260,7 +261,7 @@ function checkEvidence(
       out.push(say(l, `${MANIFEST_FILE} 中 ${e.path} 的 sha256 与账本第 ${ref.seq} 行不符`, `${MANIFEST_FILE}: ${e.path} has a sha256 other than ledger row seq ${ref.seq}`));
     }
   }
-  const afterLast = nextMonth(m.window.to);
+  const afterLast = addMonths(m.window.to, 1);
   for (const run of runRows) {
     if (run.service !== m.service.id || run.period < m.window.from || run.period >= afterLast) continue;
     for (const path of run.evidence) {
@@ -284,9 +285,4 @@ async function checkLive(l: Locale, live: LiveHashes, m: PackageManifest, rows: 
   check(m.ledger.anchor.seq, m.ledger.anchor.hash, say(l, '锚点', 'the anchor'));
   for (const [seq, hash] of rows) check(seq, hash, say(l, `${LEDGER_FILE} 的行`, `${LEDGER_FILE} row`));
   return out;
-}
-
-function nextMonth(month: string): string {
-  const [y, mo] = month.split('-').map(Number) as [number, number];
-  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
 }
