@@ -1,5 +1,5 @@
 import type { GatherContext } from './gather.js';
-import { asRecord } from './gather-sections.js';
+import { asRecord, byCodeUnits } from './gather-sections.js';
 import type { CaseView, EventView, EvidenceItem, NotificationView } from './model.js';
 
 /**
@@ -71,7 +71,7 @@ export async function gatherCases(ctx: GatherContext): Promise<CaseView[]> {
       history: list.map((r) => ({ seq: Number(r.seq), at: r.at, event: r.event, state: r.state })),
     });
   }
-  return out.sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.caseId.localeCompare(b.caseId));
+  return out.sort((a, b) => byCodeUnits(a.firstSeen, b.firstSeen) || byCodeUnits(a.caseId, b.caseId));
 }
 
 /**
@@ -119,7 +119,7 @@ export async function gatherNotifications(ctx: GatherContext, caseIds: string[])
     });
     seqs.push(...list.map((r) => Number(r.seq)));
   }
-  return { items: items.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.key.localeCompare(b.key)), seqs };
+  return { items: items.sort((a, b) => byCodeUnits(a.createdAt, b.createdAt) || byCodeUnits(a.key, b.key)), seqs };
 }
 
 function recipientsOf(body: Record<string, unknown>): string[] {

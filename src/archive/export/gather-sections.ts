@@ -46,7 +46,7 @@ export function safetyLogSections(config: Config, checks: CheckRuns[], window: E
         check: check.id,
         thresholds,
         months,
-        categories: [...categories.entries()].map(([category, v]) => ({ category, ...v })).sort((a, b) => b.blocked - a.blocked || b.total - a.total || a.category.localeCompare(b.category)),
+        categories: [...categories.entries()].map(([category, v]) => ({ category, ...v })).sort((a, b) => b.blocked - a.blocked || b.total - a.total || byCodeUnits(a.category, b.category)),
       };
     });
 }
@@ -111,7 +111,7 @@ export function complaintSections(checks: CheckRuns[], window: ExportWindow): Ge
         return { month, runs, last, numbers };
       });
       const rank = (k: string) => (PREFERRED.indexOf(k) + 1 || PREFERRED.length + 1);
-      const columns = [...new Set(months.flatMap((m) => Object.keys(m.numbers)))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).slice(0, 8);
+      const columns = [...new Set(months.flatMap((m) => Object.keys(m.numbers)))].sort((a, b) => rank(a) - rank(b) || byCodeUnits(a, b)).slice(0, 8);
       return { check: check.id, months, columns };
     });
 }
@@ -127,6 +127,14 @@ export function runsByMonth(check: CheckRuns): Map<string, FinalRun[]> {
     out.set(month, list);
   }
   return out;
+}
+
+/**
+ * Orders strings by UTF-16 code units. Not localeCompare: its order comes from the ICU data of
+ * the Node build, and the package must be the same bytes wherever it is made.
+ */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function num(v: unknown): number | undefined {

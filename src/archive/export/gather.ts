@@ -5,7 +5,7 @@ import { CHAIN_TABLES } from '../../ledger/migrations.js';
 import type { Locale } from '../../lib/i18n.js';
 import type { Result } from '../../lib/result.js';
 import { gatherCases, gatherEvents, gatherNotifications } from './gather-records.js';
-import { complaintSections, policySections, safetyLogSections } from './gather-sections.js';
+import { byCodeUnits, complaintSections, policySections, safetyLogSections } from './gather-sections.js';
 import type { CheckRuns, EvidenceItem, LedgerRange, PackageData } from './model.js';
 import { addMonths, type ExportWindow } from './window.js';
 import { currentDue } from '../../calendar/due-dates.js';
@@ -125,7 +125,7 @@ async function gatherRuns(ctx: GatherContext): Promise<{ checks: CheckRuns[]; ev
   for (const check of checks.values()) {
     for (const [period, run] of check.byPeriod) run.attempts = attempts.get(`${check.id}\u0000${period}`) ?? 1;
   }
-  const ordered = [...checks.values()].sort((a, b) => Number(b.configured) - Number(a.configured) || (a.configured ? 0 : a.id.localeCompare(b.id)));
+  const ordered = [...checks.values()].sort((a, b) => Number(b.configured) - Number(a.configured) || (a.configured ? 0 : byCodeUnits(a.id, b.id)));
   return { checks: ordered, evidence, runSeqs: rows.map((r) => Number(r.seq)) };
 }
 
@@ -155,5 +155,5 @@ async function ledgerRange(ledger: Ledger, ctx: GatherContext, used: number[]): 
 function dedupe(items: EvidenceItem[]): EvidenceItem[] {
   const seen = new Map<string, EvidenceItem>();
   for (const item of items) if (!seen.has(item.path)) seen.set(item.path, item);
-  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...seen.values()].sort((a, b) => byCodeUnits(a.path, b.path));
 }
