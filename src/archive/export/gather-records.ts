@@ -1,3 +1,4 @@
+import type { CaseRecord, CaseResolution } from '../../ledger/cases.js';
 import type { GatherContext } from './gather.js';
 import { asRecord, byCodeUnits } from './gather-sections.js';
 import type { CaseView, EventView, EvidenceItem, NotificationView } from './model.js';
@@ -37,41 +38,41 @@ function group<K extends string>(rows: RecordRow[], key: K): Map<string, RecordR
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined);
 
-/** Cases open at any moment of the window: first seen before its end, not resolved before its start. */
+/**
+ * Cases open at any moment of the window: first seen before its end, not resolved before its
+ * start. Every case row carries the whole case after the change (src/ledger/cases.ts), so the
+ * latest row is the case; the fields are read through CaseRecord's own names.
+ */
 export async function gatherCases(ctx: GatherContext): Promise<CaseView[]> {
   const rows = await ctx.ledger.query<RecordRow>(
     'SELECT seq, at, event, case_id, check_id, state, body FROM cases WHERE service_id = ? AND seq <= ? ORDER BY seq',
     [ctx.service.id, ctx.head],
   );
-  const out: CaseView[] = [];
+  const out: Array<CaseView & { order: string }> = [];
   for (const [caseId, list] of group(rows, 'case_id')) {
     const first = list[0]!;
     const last = list.at(-1)!;
     if (first.at >= ctx.endIso) continue;
     if (last.state === 'resolved' && last.at < ctx.startIso) continue;
-    const body: Record<string, unknown> = Object.assign({}, ...list.map(parse));
-    const resolution = asRecord(body.resolution);
+    const record: Partial<CaseRecord> = parse(last);
+    const r: Partial<CaseResolution> = asRecord(record.resolution);
     out.push({
       caseId,
       check: String(first.check_id),
-      code: str(body.code),
-      message: str(body.message) ?? str(body.title),
+      code: str(record.code),
+      title: str(record.title),
       state: last.state,
-      firstSeen: str(body.firstSeen) ?? first.at,
-      deadline: str(body.deadline),
+      firstSeen: str(record.firstSeen) ?? first.at,
+      deadline: str(record.deadline),
       resolution:
-        last.state === 'resolved' || Object.keys(resolution).length
-          ? {
-              how: str(resolution.how),
-              who: str(resolution.who),
-              when: str(resolution.when) ?? (last.state === 'resolved' ? last.at : undefined),
-              reference: str(resolution.reference) ?? str(resolution.ref),
-            }
+        last.state === 'resolved'
+          ? { reason: str(r.reason), by: str(r.by), at: str(r.at) ?? last.at, ref: str(r.ref), note: str(r.note) }
           : undefined,
-      history: list.map((r) => ({ seq: Number(r.seq), at: r.at, event: r.event, state: r.state })),
+      history: list.map((row) => ({ seq: Number(row.seq), at: row.at, event: row.event, state: row.state })),
+      order: str(record.firstSeenAt) ?? first.at,
     });
   }
-  return out.sort((a, b) => byCodeUnits(a.firstSeen, b.firstSeen) || byCodeUnits(a.caseId, b.caseId));
+  return out.sort((a, b) => byCodeUnits(a.order, b.order) || byCodeUnits(a.caseId, b.caseId)).map(({ order: _, ...c }) => c);
 }
 
 /**

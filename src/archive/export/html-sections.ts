@@ -99,9 +99,17 @@ export function casesSection(d: PackageData): string {
   const row = (c: PackageData['cases'][number]) => {
     const r = c.resolution;
     const how = r
-      ? [r.how && howText(l, r.how), r.who && say(l, `经办：${r.who}`, `by ${r.who}`), r.when && when(r.when, d.timezone), r.reference && say(l, `备案参考号：${r.reference}`, `filing reference: ${r.reference}`)].filter(Boolean).join(' · ')
+      ? [
+          r.reason && howText(l, r.reason),
+          r.by && say(l, `经办：${r.by}`, `by ${r.by}`),
+          when(r.at, d.timezone),
+          r.ref && say(l, `备案参考号：${r.ref}`, `filing reference: ${r.ref}`),
+          r.note && say(l, `备注：${r.note}`, `note: ${r.note}`),
+        ]
+          .filter(Boolean)
+          .join(' · ')
       : DASH;
-    return `<tr class="case st-${c.state === 'resolved' ? 'pass' : 'fail'}"><td><code>${esc(c.caseId)}</code></td><td><code>${esc(c.check)}</code></td><td>${esc(c.code ?? DASH)}</td><td>${esc(c.message ?? DASH)}</td><td>${esc(when(c.firstSeen, d.timezone))}</td><td>${esc(c.deadline ?? DASH)}</td><td>${badge(l, c.state)}</td><td>${esc(how || DASH)}</td></tr>`;
+    return `<tr class="case st-${c.state === 'resolved' ? 'pass' : 'fail'}"><td><code>${esc(c.caseId)}</code></td><td><code>${esc(c.check)}</code></td><td>${esc(c.code ?? DASH)}</td><td>${esc(c.title ?? DASH)}</td><td>${esc(when(c.firstSeen, d.timezone))}</td><td>${esc(c.deadline ?? DASH)}</td><td>${badge(l, c.state)}</td><td>${esc(how || DASH)}</td></tr>`;
   };
   const head = [say(l, '案件', 'Case'), say(l, '检查', 'Check'), say(l, '类型', 'Code'), say(l, '说明', 'Message'), say(l, '首次发现', 'First seen'), say(l, '截止日期', 'Deadline'), say(l, '状态', 'State'), say(l, '如何关闭', 'How it was closed')];
   const feature = d.cases.filter((c) => typeOf.get(c.check) === 'feature-changes');
@@ -209,11 +217,12 @@ function statusCounts(d: PackageData, runs: FinalRun[]): string {
   return [...counts.entries()].map(([s, n]) => `${badge(d.locale, s)} ${n}`).join(' ');
 }
 
+/** CaseResolution.reason values the checks and `baseline accept` write. */
 const HOW: Record<string, [string, string]> = {
-  'change-filed': ['已提交变更备案', 'change filing submitted'],
   'baseline-accepted': ['已确认新基线（变更备案）', 'new baseline accepted (change filed)'],
   reverted: ['变更已撤回，自动关闭', 'the change was reverted; closed by itself'],
-  responded: ['已答复', 'responded'],
+  answered: ['投诉已答复', 'the complaint was answered'],
+  disappeared: ['投诉已不在台账中', 'the complaint is no longer in the ledger'],
   resolved: ['已处理完毕', 'resolved'],
 };
 

@@ -106,11 +106,13 @@ export interface CaseView {
   caseId: string;
   check: string;
   code?: string;
-  message?: string;
+  /** What the case is about (CaseRecord.title). */
+  title?: string;
   state: string;
   firstSeen: string;
   deadline?: string;
-  resolution?: { how?: string; who?: string; when?: string; reference?: string };
+  /** How it was closed (CaseResolution): why, by whom, when, the filing reference. */
+  resolution?: { reason?: string; by?: string; at: string; ref?: string; note?: string };
   history: Array<{ seq: number; at: string; event: string; state: string }>;
 }
 

@@ -9,7 +9,7 @@ import { verifyPackage } from '../../../src/archive/export/verify-package.js';
 import { windowOf } from '../../../src/archive/export/window.js';
 import { PYTHON_RECIPE } from '../../../src/archive/export/verify-doc.js';
 import type { TestEnv } from '../../helpers/workspace.js';
-import { CASE_ID, FILING_REF, ZONE, seededEnv } from '../../helpers/export-fixture.js';
+import { ACCEPTED_BY, CASE_ID, COMPLAINT_CASE_ID, FILING_REF, ZONE, seededEnv } from '../../helpers/export-fixture.js';
 import { entryText, readAll, rewriteZip } from '../../helpers/zip.js';
 
 let env: TestEnv;
@@ -115,7 +115,27 @@ describe('dossier export: the review package', () => {
     expect(html).toContain('2026-06-02 09:00'); // sent, in Shanghai time
     expect(html).toContain('Dossier 每日摘要 2026-06-03'); // general notification
     expect(html).not.toContain('[翻译助手]'); // another service's
-    expect(html).toContain('cs-assistant-C-2026-0912'); // the open complaint case
+    expect(html).toContain(COMPLAINT_CASE_ID); // the open complaint case
+  });
+
+  it('includes the baselines archived by a real `baseline accept` (under <service>/_baselines/) without a mismatch', async () => {
+    const names = (await readAll(out)).map((e) => e.name);
+    const archived = names.filter((n) => /^evidence\/assistant\/_baselines\/2026-06-12\/[^/]+\/[^/]+$/.test(n)).map((n) => n.split('/').at(-1)).sort();
+    expect(archived).toEqual(['acceptance.json', 'accepted-baseline.yaml', 'manifest.json', 'previous-baseline.yaml']);
+    const manifest = JSON.parse(await entryText(out, 'manifest.json')) as PackageManifest;
+    expect(manifest.problems).toEqual([]);
+    expect(manifest.evidence.filter((e) => e.path.includes('/_baselines/'))).toHaveLength(4);
+    expect(await entryText(out, 'index.html')).not.toContain('Mismatches found while exporting');
+  });
+
+  it('shows how, by whom, when and with which filing reference a case was closed (CaseResolution as recorded)', async () => {
+    const row = (html: string) => html.split('\n').find((l) => l.includes(`<code>${CASE_ID}</code>`)) ?? '';
+    const zh = row(await entryText(out, 'index.html'));
+    expect(zh).toContain('新增功能「图片生成」(image-gen)');
+    expect(zh).toContain(`已确认新基线（变更备案） · 经办：${ACCEPTED_BY} · 2026-06-12 10:00 · 备案参考号：${FILING_REF}`);
+    const en = join(dir, 'en-case.zip');
+    await exportTo(en, 'en');
+    expect(row(await entryText(en, 'index.html'))).toContain(`new baseline accepted (change filed) · by ${ACCEPTED_BY} · 2026-06-12 10:00 · filing reference: ${FILING_REF}`);
   });
 
   it('renders in English with --locale en', async () => {
