@@ -4,7 +4,6 @@ import { gzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import { parsePeriodKey, serializePeriod } from '../../src/calendar/period.js';
 import { acceptBaseline } from '../../src/inventory/baseline.js';
-import { observeCases } from '../../src/ledger/case-observe.js';
 import { acknowledgeCase, caseBaseId } from '../../src/ledger/cases.js';
 import { claimPending, recordSent, type NotificationOrigin, type PendingNotification } from '../../src/ledger/notifications.js';
 import { recordRunFinished, recordRunStarted } from '../../src/ledger/runs.js';
@@ -177,11 +176,25 @@ scope: { audiences: [enterprise], regions: [CN], channels: [web, api] }
 `;
 
 /**
+ * The complaint ledger the fixture's complaint-sla runs read: two complaints a month, answered
+ * within days, and C-2026-0912, never answered (a case from 1 October, overdue from mid-October).
+ */
+function complaintsCsv(): string {
+  const rows = ['id,receivedAt,channel,category,respondedAt,resolvedAt'];
+  for (let m = DateTime.fromISO('2025-10-01', { zone: ZONE }); m.year < 2026 || m.month <= 10; m = m.plus({ months: 1 })) {
+    const day = (d: number, h: number) => m.set({ day: d, hour: h }).toISO();
+    rows.push(`C-${m.toFormat('yyyy-MM')}-a,${day(5, 10)},web,账号,${day(5, 15)},`, `C-${m.toFormat('yyyy-MM')}-b,${day(8, 10)},app,隐私,${day(12, 10)},${day(13, 10)}`);
+  }
+  rows.push('C-2026-0912,2026-09-12T10:00:00+08:00,web,违规内容,,');
+  return `${rows.join('\n')}\n`;
+}
+
+/**
  * A year of a service's life, window 2025-11 .. 2026-10 (Asia/Shanghai): safety logs every month
  * except 2026-02 and 2026-05, one failed month (2026-07), a retried month (2026-03); policy and
- * complaint runs; a feature-change case opened by the real feature-changes check, acknowledged
+ * complaint-sla runs (real handler); a feature-change case opened by the real feature-changes check, acknowledged
  * (`dossier ack`'s function) and closed by a real `baseline accept`, whose archived baselines
- * live under `assistant/_baselines/`; an open complaint case; notifications through the ledger's
+ * live under `assistant/_baselines/`; an open complaint case (C-2026-0912); notifications through the ledger's
  * notification writers (one for another service, one general digest). Plus rows before and
  * after the window.
  */
@@ -212,16 +225,13 @@ export async function seedYear(env: TestEnv): Promise<void> {
       files: { 'summary.json': JSON.stringify({ day }) },
     });
   }
-  for (const month of ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10']) {
-    await recordResult(env, {
-      check: 'assistant-complaints',
-      type: 'complaint-sla',
-      period: `${month}-15`,
-      at: `${month}-15T08:00:00+08:00`,
-      status: month === '2026-10' ? 'warn' : 'pass',
-      metrics: { received: 20, responded: 19, medianWorkingDays: 3.5, p95WorkingDays: 11, overdue: month === '2026-10' ? 1 : 0, byChannel: { web: 12 } },
-      files: { 'snapshot.csv': `id,receivedAt\nC-${month},${month}-10\n` },
-    });
+  // complaint-sla by its real handler, on the 15th and on the 1st (which records the previous
+  // month complete), up to 2026-11-01 for October; without a run on 1 August, July's complete
+  // figures come from the first run of August (the 15th).
+  writeFileSync(join(env.dir, 'examples/assistant/complaints.csv'), complaintsCsv());
+  for (const month of ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11']) {
+    if (month !== '2026-08') await runAt(env, 'assistant-complaints', `${month}-01T08:00:00+08:00`);
+    if (month !== '2026-11') await runAt(env, 'assistant-complaints', `${month}-15T08:00:00+08:00`);
   }
   await recordResult(env, { check: 'translator-complaints', type: 'complaint-sla', service: 'translator', period: '2026-06-15', at: '2026-06-15T08:00:00+08:00', status: 'pass' });
 
@@ -239,20 +249,6 @@ export async function seedYear(env: TestEnv): Promise<void> {
   const accepted = await acceptBaseline(env, { service: 'assistant', ref: FILING_REF, by: ACCEPTED_BY });
   if (accepted.resolvedCases.join() !== CASE_ID) throw new Error(`fixture: baseline accept resolved ${accepted.resolvedCases.join()}`);
 
-  const scheduledAt = '2026-10-20T08:00:00+08:00';
-  env.clock.set(DateTime.fromISO(scheduledAt));
-  const scope = { check: { id: 'assistant-complaints', type: 'complaint-sla' }, service: 'assistant', runId: 'r-complaints-2026-10-20', scheduledAt, today: '2026-10-20', periodKey: '2026-10-20' };
-  await observeCases(env.ledger, scope, [
-    {
-      key: { complaint: 'C-2026-0912' },
-      code: 'complaint-unanswered',
-      title: '投诉 C-2026-0912（web，2026-09-12 10:00）',
-      data: { complaint: { id: 'C-2026-0912' } },
-      actions: ['respond'],
-      deadline: '2026-10-10',
-      deadlineRule: { workingDays: 15, from: '2026-09-12' },
-    },
-  ]);
   // After the window: still in ledger.jsonl (the segment runs to the head), not on the page.
   await recordResult(env, { check: 'assistant-policy-freshness', type: 'policy-freshness', period: '2026-11-02', at: '2026-11-02T10:00:00+08:00', status: 'pass', files: { 'summary.json': '{}' } });
 }

@@ -49,7 +49,7 @@ export async function gatherPackage(ledger: Ledger, config: Config, service: Ser
     checks,
     safetyLogs: safetyLogSections(config, checks, window, dueMonths),
     policy: policySections(config, checks, window),
-    complaints: complaintSections(checks, window),
+    complaints: complaintSections(checks, window, config.timezone),
     cases,
     notifications: notifications.items,
     events: events.items,
@@ -92,7 +92,9 @@ interface RunRow {
 /**
  * Finished attempts of the service's checks whose period lies in the window (a month key, or a
  * day key inside one of the months). The final result of a period is its latest attempt that is
- * not a retried error, as in the latest_runs view, but computed here up to the head.
+ * not a retried error, as in the latest_runs view, but computed here up to the head. Final
+ * results of the month after the window are kept apart (`following`, no evidence): complaint-sla
+ * records a month's complete figures in the first run of the next month.
  */
 async function gatherRuns(ctx: GatherContext): Promise<{ checks: CheckRuns[]; evidence: EvidenceItem[]; runSeqs: number[] }> {
   const afterLast = addMonths(ctx.window.to, 1);
@@ -100,33 +102,39 @@ async function gatherRuns(ctx: GatherContext): Promise<{ checks: CheckRuns[]; ev
     `SELECT seq, check_id, period_key, status, body FROM runs
      WHERE service_id = ? AND event = 'finished' AND seq <= ? AND period_key >= ? AND period_key < ?
      ORDER BY seq`,
-    [ctx.service.id, ctx.head, ctx.window.from, afterLast],
+    [ctx.service.id, ctx.head, ctx.window.from, addMonths(ctx.window.to, 2)],
   );
   const checks = new Map<string, CheckRuns>();
   for (const c of ctx.config.checks.filter((c) => c.service === ctx.service.id)) {
-    checks.set(c.id, { id: c.id, type: c.type, configured: true, cron: c.cron, byPeriod: new Map() });
+    checks.set(c.id, { id: c.id, type: c.type, configured: true, cron: c.cron, byPeriod: new Map(), following: new Map() });
   }
   const evidence: EvidenceItem[] = [];
+  const runSeqs: number[] = [];
   const attempts = new Map<string, number>();
   for (const row of rows) {
     const seq = Number(row.seq);
     const result = parseBody<Result>(row);
-    for (const ref of result.evidence ?? []) evidence.push({ ...ref, seq });
+    const inWindow = row.period_key < afterLast;
+    let check = checks.get(row.check_id);
+    if (!check && !inWindow) continue;
+    if (inWindow) {
+      runSeqs.push(seq);
+      for (const ref of result.evidence ?? []) evidence.push({ ...ref, seq });
+    }
     const key = `${row.check_id}\u0000${row.period_key}`;
     attempts.set(key, (attempts.get(key) ?? 0) + 1);
-    let check = checks.get(row.check_id);
     if (!check) {
-      check = { id: row.check_id, type: result.type ?? 'unknown', configured: false, byPeriod: new Map() };
+      check = { id: row.check_id, type: result.type ?? 'unknown', configured: false, byPeriod: new Map(), following: new Map() };
       checks.set(row.check_id, check);
     }
     if (row.status === 'error') continue;
-    check.byPeriod.set(row.period_key, { seq, result, attempts: 0 });
+    (inWindow ? check.byPeriod : check.following).set(row.period_key, { seq, result, attempts: 0 });
   }
   for (const check of checks.values()) {
-    for (const [period, run] of check.byPeriod) run.attempts = attempts.get(`${check.id}\u0000${period}`) ?? 1;
+    for (const [period, run] of [...check.byPeriod, ...check.following]) run.attempts = attempts.get(`${check.id}\u0000${period}`) ?? 1;
   }
   const ordered = [...checks.values()].sort((a, b) => Number(b.configured) - Number(a.configured) || (a.configured ? 0 : byCodeUnits(a.id, b.id)));
-  return { checks: ordered, evidence, runSeqs: rows.map((r) => Number(r.seq)) };
+  return { checks: ordered, evidence, runSeqs };
 }
 
 /**

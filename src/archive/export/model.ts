@@ -20,7 +20,7 @@ export interface PackageData {
   checks: CheckRuns[];
   safetyLogs: SafetyLogSection[];
   policy: PolicySection[];
-  complaints: GenericSection[];
+  complaints: ComplaintSection[];
   cases: CaseView[];
   notifications: NotificationView[];
   events: EventView[];
@@ -51,11 +51,8 @@ export interface CheckRuns {
   configured: boolean;
   cron?: string;
   byPeriod: Map<string, FinalRun>;
-}
-
-export interface MonthCell {
-  month: string;
-  runs: FinalRun[];
+  /** Final results of the month after the window (not shown, no evidence; see ComplaintMonth). */
+  following: Map<string, FinalRun>;
 }
 
 export interface SafetyLogMonth {
@@ -95,11 +92,35 @@ export interface PolicySection {
   months: PolicyMonth[];
 }
 
-/** A check whose metrics this package does not know in detail: numbers of the month's last result. */
-export interface GenericSection {
+/** One month of complaint handling: complaint-sla's figures for the complaints received in it. */
+export interface ComplaintMonth {
+  month: string;
+  /** The final runs whose period (a day) lies in this month. */
+  runs: FinalRun[];
+  /**
+   * Where the figures come from: `complete`, the `previousMonth` figures of the first run of the
+   * next month (normally the run on the 1st); until that run exists, `partial`, the
+   * `monthToDate` figures of the month's last run, as of its instant.
+   */
+  source?: { kind: 'complete' | 'partial'; run: FinalRun; asOf: string };
+  figures?: ComplaintFigures;
+}
+
+/** The figures of complaint-sla's WindowMetrics the page shows (response times in working days). */
+export interface ComplaintFigures {
+  received?: number;
+  responded?: number;
+  open?: number;
+  late?: number;
+  overdueOpen?: number;
+  compliance?: number;
+  medianDays?: number;
+  p95Days?: number;
+}
+
+export interface ComplaintSection {
   check: string;
-  months: Array<{ month: string; runs: FinalRun[]; last?: FinalRun; numbers: Record<string, number> }>;
-  columns: string[];
+  months: ComplaintMonth[];
 }
 
 export interface CaseView {

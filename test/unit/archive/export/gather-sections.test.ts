@@ -16,7 +16,7 @@ describe('safety-log categories', () => {
   it('ties are ordered by UTF-16 code units, not by the ICU collation of the Node build', () => {
     const config = minimalConfig(`  - { id: s-logs, type: safety-logs, service: s, cron: "0 2 1 * *" }`);
     const byCategory = { alpha: { total: 5, blocked: 1 }, Zeta: { total: 5, blocked: 1 }, 'é-accent': { total: 5, blocked: 1 }, e: { total: 5, blocked: 1 } };
-    const check: CheckRuns = { id: 's-logs', type: 'safety-logs', configured: true, byPeriod: new Map([['2026-10', run(1, '2026-10', { total: 20, blocked: 4, byCategory })]]) };
+    const check: CheckRuns = { id: 's-logs', type: 'safety-logs', configured: true, byPeriod: new Map([['2026-10', run(1, '2026-10', { total: 20, blocked: 4, byCategory })]]), following: new Map() };
     const [section] = safetyLogSections(config, [check], windowOf('2026-10', '2026-10', ZONE), new Set(['2026-10']));
     // localeCompare would give alpha, e, é-accent, Zeta.
     expect(section!.categories.map((c) => c.category)).toEqual(['Zeta', 'alpha', 'e', 'é-accent']);
