@@ -9,6 +9,7 @@ import { byCodeUnits, complaintSections, policySections, safetyLogSections } fro
 import type { CheckRuns, EvidenceItem, LedgerRange, PackageData } from './model.js';
 import { addMonths, type ExportWindow } from './window.js';
 import { currentDue } from '../../calendar/due-dates.js';
+import { isMonthEvidenceDue } from '../../calendar/month-due.js';
 import { obligationCompletions } from '../../ledger/obligations.js';
 
 /**
@@ -28,7 +29,8 @@ export async function gatherPackage(ledger: Ledger, config: Config, service: Ser
 
   // "Now" for the page is the head's time, never the clock: the same ledger renders the same page.
   const asOf = head.at ? DateTime.fromISO(head.at, { zone: config.timezone }) : window.end;
-  const dueMonths = new Set(window.months.filter((m) => DateTime.fromFormat(m, 'yyyy-MM', { zone: config.timezone }).plus({ months: 1 }) <= asOf));
+  // The same rule as the pre-review readiness: a month is missing only once its collection day is over.
+  const dueMonths = new Set(window.months.filter((m) => isMonthEvidenceDue(m, asOf, config.timezone)));
   const used = [...runSeqs, ...cases.flatMap((c) => c.history.map((h) => h.seq)), ...notifications.seqs, ...events.items.map((e) => e.seq)];
 
   return {

@@ -15,7 +15,7 @@ export interface PackageData {
   window: ExportWindow;
   /** The chain head the package was cut at; `at` is that row's time (undefined for an empty ledger). */
   head: { seq: number; hash: string; at?: string };
-  /** Months whose period has ended by the head's time; later months are "not yet due", not missing. */
+  /** Months whose evidence is due by the head's time (src/calendar/month-due.ts); the others are "not yet due", not missing. */
   dueMonths: Set<string>;
   checks: CheckRuns[];
   safetyLogs: SafetyLogSection[];
