@@ -68,7 +68,6 @@ export async function gatherCases(ctx: GatherContext): Promise<CaseView[]> {
         last.state === 'resolved'
           ? { reason: str(r.reason), by: str(r.by), at: str(r.at) ?? last.at, ref: str(r.ref), note: str(r.note) }
           : undefined,
-      history: list.map((row) => ({ seq: Number(row.seq), at: row.at, event: row.event, state: row.state })),
       order: str(record.firstSeenAt) ?? first.at,
     });
   }
@@ -81,7 +80,7 @@ export async function gatherCases(ctx: GatherContext): Promise<CaseView[]> {
  * checks or one of its cases; one that names another service is left out; one that names none
  * (the daily digest) is general and shown as such.
  */
-export async function gatherNotifications(ctx: GatherContext, caseIds: string[]): Promise<{ items: NotificationView[]; seqs: number[] }> {
+export async function gatherNotifications(ctx: GatherContext, caseIds: string[]): Promise<NotificationView[]> {
   const rows = await ctx.ledger.query<RecordRow>(
     `SELECT seq, at, event, notification_key, state, body FROM notifications
      WHERE seq <= ? AND notification_key IN (
@@ -96,7 +95,6 @@ export async function gatherNotifications(ctx: GatherContext, caseIds: string[])
     ...ctx.config.checks.filter((c) => c.service !== ctx.service.id).map((c) => c.id),
   ]);
   const items: NotificationView[] = [];
-  const seqs: number[] = [];
   for (const [key, list] of group(rows, 'notification_key')) {
     const body: Record<string, unknown> = Object.assign({}, ...list.map(parse));
     const origin = asRecord(body.origin);
@@ -118,9 +116,8 @@ export async function gatherNotifications(ctx: GatherContext, caseIds: string[])
       subject: str(body.subject),
       general,
     });
-    seqs.push(...list.map((r) => Number(r.seq)));
   }
-  return { items: items.sort((a, b) => byCodeUnits(a.createdAt, b.createdAt) || byCodeUnits(a.key, b.key)), seqs };
+  return items.sort((a, b) => byCodeUnits(a.createdAt, b.createdAt) || byCodeUnits(a.key, b.key));
 }
 
 function recipientsOf(body: Record<string, unknown>): string[] {
@@ -152,7 +149,7 @@ export async function gatherEvents(ctx: GatherContext): Promise<{ items: EventVi
       const s = typeof v === 'boolean' ? String(v) : str(v);
       if (s && details.length < 6) details.push([k, s.length > 120 ? `${s.slice(0, 117)}…` : s]);
     }
-    items.push({ seq, at: row.at, event: row.event, subject: row.subject, details });
+    items.push({ at: row.at, event: row.event, subject: row.subject, details });
     for (const ref of Array.isArray(body.evidence) ? body.evidence : []) {
       const r = asRecord(ref);
       if (typeof r.path === 'string' && typeof r.sha256 === 'string' && typeof r.bytes === 'number') {

@@ -28,11 +28,17 @@ export interface PackageData {
   ledger: LedgerRange;
 }
 
+/**
+ * The rows in ledger.jsonl. A package always carries the whole chain, from the genesis (fromSeq
+ * 1 after the anchor seq 0 with the genesis hash) to the head at export, every table and every
+ * service: a chain that must start at the genesis and end at a head published elsewhere cannot
+ * lose rows at either end, so the rows that say which evidence a window needs cannot be cut.
+ */
 export interface LedgerRange {
   /** First and last seq in ledger.jsonl (toSeq is the head). fromSeq > toSeq means no rows. */
   fromSeq: number;
   toSeq: number;
-  /** The row just before the first one: its seq and hash (the genesis hash when fromSeq is 1). */
+  /** The row before the first one: seq 0 and the genesis hash. */
   anchor: { seq: number; hash: string };
 }
 
@@ -134,7 +140,6 @@ export interface CaseView {
   deadline?: string;
   /** How it was closed (CaseResolution): why, by whom, when, the filing reference. */
   resolution?: { reason?: string; by?: string; at: string; ref?: string; note?: string };
-  history: Array<{ seq: number; at: string; event: string; state: string }>;
 }
 
 export interface NotificationView {
@@ -149,7 +154,6 @@ export interface NotificationView {
 }
 
 export interface EventView {
-  seq: number;
   at: string;
   event: string;
   subject: string;

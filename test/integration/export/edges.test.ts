@@ -98,7 +98,7 @@ describe('a service with nothing recorded', () => {
       expect(html).toContain('无数据：本服务没有 complaint-sla 检查或结果');
       expect(html).toContain('无数据：覆盖期间内没有功能变更案件');
       expect(html).toContain('账本为空');
-      expect(await entryText(out, 'VERIFY.md')).toContain('账本片段：没有行');
+      expect(await entryText(out, 'VERIFY.md')).toContain('账本：没有行（账本为空）');
       expect((await verifyPackage(out)).problems).toEqual([]);
     } finally {
       await env.close();

@@ -75,24 +75,28 @@ describe('dossier export: the review package', () => {
     execFileSync('unzip', ['-q', out, '-d', unpacked]);
     writeFileSync(join(unpacked, 'check_ledger.py'), PYTHON_RECIPE);
     const manifest = JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8')) as PackageManifest;
-    const res = spawnSync('python3', ['check_ledger.py', manifest.ledger.anchor.hash], { cwd: unpacked, encoding: 'utf8' });
+    const res = spawnSync('python3', ['check_ledger.py'], { cwd: unpacked, encoding: 'utf8' });
     expect(res.stderr).toBe('');
     expect(res.stdout.trim()).toBe(`ledger.jsonl OK, head ${manifest.ledger.head.hash}`);
     expect(readFileSync(join(unpacked, 'VERIFY.md'), 'utf8')).toContain(manifest.ledger.head.hash);
+    // A cut start is caught by the recipe too.
+    const lines = readFileSync(join(unpacked, 'ledger.jsonl'), 'utf8').split('\n');
+    writeFileSync(join(unpacked, 'ledger.jsonl'), lines.slice(3).join('\n'));
+    const cut = spawnSync('python3', ['check_ledger.py'], { cwd: unpacked, encoding: 'utf8' });
+    expect(cut.status).toBe(1);
+    expect(cut.stderr.trim()).toBe('line 1: seq is 4, not 1 (a row is missing, added or moved)');
   });
 
-  it('carries an unbroken ledger segment from the window start to the head, anchored to the row before it', async () => {
+  it('carries the whole chain, from the genesis to the head, every table and every service', async () => {
     const manifest = JSON.parse(await entryText(out, 'manifest.json')) as PackageManifest;
     const head = await env.ledger.head();
-    expect(manifest.ledger.head).toMatchObject(head);
-    const lines = (await entryText(out, 'ledger.jsonl')).trim().split('\n').map((l) => JSON.parse(l) as { seq: number; at: string; hash: string; prev_hash: string });
+    expect(manifest.ledger).toMatchObject({ fromSeq: 1, toSeq: head.seq, rows: head.seq, anchor: { seq: 0, hash: '0'.repeat(64) }, head });
+    const lines = (await entryText(out, 'ledger.jsonl')).trim().split('\n').map((l) => JSON.parse(l) as { seq: number; at: string; hash: string; prev_hash: string; service_id?: string | null });
+    expect(lines.map((l) => l.seq)).toEqual(Array.from({ length: head.seq }, (_, i) => i + 1));
+    expect(lines[0]!.prev_hash).toBe('0'.repeat(64));
     expect(lines.at(-1)!.hash).toBe(head.hash);
-    expect(lines[0]!.seq).toBe(manifest.ledger.fromSeq);
-    expect(lines[0]!.at >= '2025-10-31T16:00:00.000Z').toBe(true); // 2025-11-01 00:00 in Shanghai
-    const [before] = await env.ledger.chainRows(manifest.ledger.fromSeq - 2, manifest.ledger.fromSeq - 1);
-    expect(before!.at < '2025-10-31T16:00:00.000Z').toBe(true);
-    expect(manifest.ledger.anchor).toEqual({ seq: before!.seq, hash: before!.hash });
-    expect(lines.length).toBe(head.seq - manifest.ledger.fromSeq + 1);
+    expect(lines.some((l) => l.at < '2025-10-31T16:00:00.000Z')).toBe(true); // rows from before the window
+    expect(lines.some((l) => l.service_id === 'translator')).toBe(true); // another service's rows
   });
 
   it('shows missing months as missing in index.html, in the table and the chart', async () => {
