@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { isMonthEvidenceDue } from '../calendar/month-due.js';
 import type { Config } from '../config/normalize.js';
 import type { CheckType } from '../config/schema.js';
 import type { OpenCase } from '../ledger/open-cases.js';
@@ -120,8 +121,7 @@ function monthEvidence(month: string, r: Result | undefined, at: DateTime, zone:
     const state: MonthState = r.status === 'fail' ? 'fail' : r.status === 'inconclusive' ? 'missing' : 'present';
     return { month, state, status: r.status, runId: r.runId };
   }
-  const collectible = DateTime.fromFormat(month, 'yyyy-MM', { zone }).plus({ months: 1, days: 1 });
-  return { month, state: at < collectible ? 'upcoming' : 'missing' };
+  return { month, state: isMonthEvidenceDue(month, at, zone) ? 'missing' : 'upcoming' };
 }
 
 function todoList(locale: Locale, r: Readiness): string[] {

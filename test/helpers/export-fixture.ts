@@ -1,17 +1,24 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import { parsePeriodKey, serializePeriod } from '../../src/calendar/period.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import { acceptBaseline } from '../../src/inventory/baseline.js';
+import { acknowledgeCase, caseBaseId } from '../../src/ledger/cases.js';
+import { claimPending, recordSent, type NotificationOrigin, type PendingNotification } from '../../src/ledger/notifications.js';
 import { recordRunFinished, recordRunStarted } from '../../src/ledger/runs.js';
 import { newRunId } from '../../src/lib/ids.js';
 import type { AttemptStatus, Finding, Result } from '../../src/lib/result.js';
+import { runCheck } from '../../workers/run-check.js';
 import { baseConfig, testEnv, type TestEnv } from './workspace.js';
 
 /**
- * Ledger fixtures for the review package: results, cases, notifications and events written
- * straight through Ledger.append and the Archive's EvidenceWriter (the real storage), shaped as
- * the check handlers of the other issues record them. Not the handlers themselves: the export
- * must work from what is in the ledger, whoever wrote it.
+ * Ledger fixtures for the review package. Cases, notifications and baseline acceptances are
+ * written by Dossier's own writers (case-observe.ts, cases.ts, notifications.ts, baseline.ts) and
+ * the feature-changes check by its real handler, so their shape cannot drift from what the
+ * export reads. Safety-log and policy results are recorded as run-check.ts records them
+ * (started row, sealed evidence, finished row) with chosen metrics, so every month's numbers
+ * are known.
  */
 
 export const ZONE = 'Asia/Shanghai';
@@ -119,23 +126,79 @@ export async function recordSafetyMonth(env: TestEnv, month: string, total: numb
   });
 }
 
-async function append(ledger: Ledger, env: TestEnv, at: string, input: Parameters<Ledger['append']>[0]): Promise<void> {
-  env.clock.set(DateTime.fromISO(at, { setZone: true }));
-  await ledger.append(input);
+/** One run of a configured check through the real worker code (handler, cases, evidence), as scheduled at `at`. */
+export async function runAt(env: TestEnv, checkId: string, at: string): Promise<Result> {
+  const scheduledAt = DateTime.fromISO(at, { setZone: true });
+  env.clock.set(scheduledAt);
+  const { result } = await runCheck(env, { checkId, scheduledAt, trigger: 'schedule', attempt: 1, maxAttempts: 1 });
+  return result;
 }
 
-export const CASE_ID = 'fc-assistant-feature-added-image-gen';
+/** An email as the notification pipeline records it: the pending row, then the sent row. */
+async function email(env: TestEnv, at: string, key: string, origin: NotificationOrigin, to: string[], subject: string): Promise<void> {
+  const created = DateTime.fromISO(at, { setZone: true });
+  env.clock.set(created);
+  const messageId = `<${key.replace(/[^a-z0-9]/gi, '.')}@dossier>`;
+  const pending: PendingNotification = {
+    key,
+    origin,
+    from: 'AI 合规助手 <compliance@example.com>',
+    to,
+    cc: [],
+    subject,
+    text: subject,
+    html: `<p>${subject}</p>`,
+    locale: 'zh-CN',
+    messageId,
+    bodySha256: 'b'.repeat(64),
+    createdAt: created.toISO()!,
+  };
+  if ((await claimPending(env.ledger, pending)) !== 'recorded') throw new Error(`fixture: ${key} recorded twice`);
+  const sent = created.plus({ seconds: 2 });
+  env.clock.set(sent);
+  await recordSent(env.ledger, key, { attempt: 1, sentAt: sent.toISO()!, transport: 'outbox', messageId, accepted: to, rejected: [] });
+}
+
 export const FILING_REF = 'Beijing-XiaoZhi-20250315-C1';
+export const ACCEPTED_BY = 'legal@example.com';
+/** The feature-change case the fixture's feature-changes run opens (image-gen added). */
+export const CASE_ID = caseBaseId({ id: 'assistant-feature-changes', type: 'feature-changes' }, { code: 'feature-added', subject: 'feature:image-gen' });
+/** The complaint case still open at the end of the window. */
+export const COMPLAINT_CASE_ID = caseBaseId({ id: 'assistant-complaints', type: 'complaint-sla' }, { complaint: 'C-2026-0912' });
+
+/** The running inventory: the filed baseline plus one feature, so the check opens exactly one case. */
+const INVENTORY = `model: { name: XiaoZhi, version: "2.1", base: Qwen2.5-72B }
+features:
+  - { id: chat, name: 多轮对话 }
+  - { id: doc-qa, name: 文档问答 }
+  - { id: image-gen, name: 图片生成 }
+scope: { audiences: [enterprise], regions: [CN], channels: [web, api] }
+`;
+
+/**
+ * The complaint ledger the fixture's complaint-sla runs read: two complaints a month, answered
+ * within days, and C-2026-0912, never answered (a case from 1 October, overdue from mid-October).
+ */
+function complaintsCsv(): string {
+  const rows = ['id,receivedAt,channel,category,respondedAt,resolvedAt'];
+  for (let m = DateTime.fromISO('2025-10-01', { zone: ZONE }); m.year < 2026 || m.month <= 10; m = m.plus({ months: 1 })) {
+    const day = (d: number, h: number) => m.set({ day: d, hour: h }).toISO();
+    rows.push(`C-${m.toFormat('yyyy-MM')}-a,${day(5, 10)},web,账号,${day(5, 15)},`, `C-${m.toFormat('yyyy-MM')}-b,${day(8, 10)},app,隐私,${day(12, 10)},${day(13, 10)}`);
+  }
+  rows.push('C-2026-0912,2026-09-12T10:00:00+08:00,web,违规内容,,');
+  return `${rows.join('\n')}\n`;
+}
 
 /**
  * A year of a service's life, window 2025-11 .. 2026-10 (Asia/Shanghai): safety logs every month
  * except 2026-02 and 2026-05, one failed month (2026-07), a retried month (2026-03); policy and
- * complaint runs; a feature-change case opened, acknowledged and closed with a filing reference;
- * an open complaint case; notifications (one for another service, one general digest); an event.
- * Plus rows before and after the window.
+ * complaint-sla runs (real handler); a feature-change case opened by the real feature-changes check, acknowledged
+ * (`dossier ack`'s function) and closed by a real `baseline accept`, whose archived baselines
+ * live under `assistant/_baselines/`; an open complaint case (C-2026-0912); notifications through the ledger's
+ * notification writers (one for another service, one general digest). Plus rows before and
+ * after the window.
  */
 export async function seedYear(env: TestEnv): Promise<void> {
-  const { ledger } = env;
   // Recorded before the window starts: neither its rows nor its evidence are in the package.
   await recordResult(env, { check: 'assistant-policy-freshness', type: 'policy-freshness', period: '2025-10-27', at: '2025-10-27T10:00:00+08:00', status: 'pass', files: { 'summary.json': '{}' } });
   // October's logs are collected on 1 November: the rows are in the segment, the evidence is not (its period is outside).
@@ -162,80 +225,30 @@ export async function seedYear(env: TestEnv): Promise<void> {
       files: { 'summary.json': JSON.stringify({ day }) },
     });
   }
-  for (const month of ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10']) {
-    await recordResult(env, {
-      check: 'assistant-complaints',
-      type: 'complaint-sla',
-      period: `${month}-15`,
-      at: `${month}-15T08:00:00+08:00`,
-      status: month === '2026-10' ? 'warn' : 'pass',
-      metrics: { received: 20, responded: 19, medianWorkingDays: 3.5, p95WorkingDays: 11, overdue: month === '2026-10' ? 1 : 0, byChannel: { web: 12 } },
-      files: { 'snapshot.csv': `id,receivedAt\nC-${month},${month}-10\n` },
-    });
+  // complaint-sla by its real handler, on the 15th and on the 1st (which records the previous
+  // month complete), up to 2026-11-01 for October; without a run on 1 August, July's complete
+  // figures come from the first run of August (the 15th).
+  writeFileSync(join(env.dir, 'examples/assistant/complaints.csv'), complaintsCsv());
+  for (const month of ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11']) {
+    if (month !== '2026-08') await runAt(env, 'assistant-complaints', `${month}-01T08:00:00+08:00`);
+    if (month !== '2026-11') await runAt(env, 'assistant-complaints', `${month}-15T08:00:00+08:00`);
   }
   await recordResult(env, { check: 'translator-complaints', type: 'complaint-sla', service: 'translator', period: '2026-06-15', at: '2026-06-15T08:00:00+08:00', status: 'pass' });
 
-  const caseKeys = { case_id: CASE_ID, check_id: 'assistant-feature-changes', service_id: 'assistant' };
-  await append(ledger, env, '2026-06-02T09:00:00+08:00', {
-    table: 'cases',
-    event: 'opened',
-    keys: { ...caseKeys, state: 'open' },
-    body: { caseId: CASE_ID, code: 'feature-added', message: '新增功能：图片生成（image-gen）', firstSeen: '2026-06-02', deadline: '2026-06-16', state: 'open' },
-  });
-  await append(ledger, env, '2026-06-02T09:00:01+08:00', {
-    table: 'notifications',
-    event: 'pending',
-    keys: { notification_key: `case:${CASE_ID}:opened`, state: 'pending' },
-    body: { key: `case:${CASE_ID}:opened`, recipients: ['ops@example.com', 'legal@example.com'], subject: '[智能客服大模型] 发现未报备的新增功能：图片生成', bodySha256: 'b'.repeat(64) },
-  });
-  await append(ledger, env, '2026-06-02T09:00:03+08:00', {
-    table: 'notifications',
-    event: 'sent',
-    keys: { notification_key: `case:${CASE_ID}:opened`, state: 'sent' },
-    body: { key: `case:${CASE_ID}:opened`, sentAt: '2026-06-02T09:00:03+08:00', messageId: '<case-opened@dossier>' },
-  });
-  await append(ledger, env, '2026-06-03T08:30:00+08:00', {
-    table: 'notifications',
-    event: 'pending',
-    keys: { notification_key: 'digest:2026-06-03', state: 'pending' },
-    body: { recipients: ['ops@example.com'], subject: 'Dossier 每日摘要 2026-06-03' },
-  });
-  await append(ledger, env, '2026-06-03T08:30:02+08:00', {
-    table: 'notifications',
-    event: 'sent',
-    keys: { notification_key: 'digest:2026-06-03', state: 'sent' },
-    body: { sentAt: '2026-06-03T08:30:02+08:00' },
-  });
-  await append(ledger, env, '2026-06-04T09:00:00+08:00', {
-    table: 'notifications',
-    event: 'pending',
-    keys: { notification_key: 'pre-review:translator:renewal:2026-07-01:T-30', state: 'pending' },
-    body: { recipients: ['ops@example.com'], subject: '[翻译助手] 复审提醒' },
-  });
-  await append(ledger, env, '2026-06-05T10:00:00+08:00', {
-    table: 'cases',
-    event: 'acknowledged',
-    keys: { ...caseKeys, state: 'acknowledged' },
-    body: { state: 'acknowledged', note: '法务已开始准备变更备案' },
-  });
-  await append(ledger, env, '2026-06-12T10:00:00+08:00', {
-    table: 'events',
-    event: 'baseline-accepted',
-    keys: { subject: 'assistant', service_id: 'assistant' },
-    body: { service: 'assistant', reference: FILING_REF, by: 'legal@example.com' },
-  });
-  await append(ledger, env, '2026-06-12T10:00:01+08:00', {
-    table: 'cases',
-    event: 'resolved',
-    keys: { ...caseKeys, state: 'resolved' },
-    body: { state: 'resolved', resolution: { how: 'change-filed', who: 'legal@example.com', when: '2026-06-12T10:00:00+08:00', reference: FILING_REF } },
-  });
-  await append(ledger, env, '2026-10-20T08:00:00+08:00', {
-    table: 'cases',
-    event: 'opened',
-    keys: { case_id: 'cs-assistant-C-2026-0912', check_id: 'assistant-complaints', service_id: 'assistant', state: 'open' },
-    body: { caseId: 'cs-assistant-C-2026-0912', code: 'complaint-overdue', message: '投诉 C-2026-0912 已超过 15 个工作日未答复', firstSeen: '2026-10-20', deadline: '2026-10-19', state: 'open' },
-  });
+  // The feature-changes check (the real handler) sees image-gen, which the filed baseline lacks: a case.
+  writeFileSync(join(env.dir, 'examples/assistant/inventory.yaml'), INVENTORY);
+  const opened = await runAt(env, 'assistant-feature-changes', '2026-06-02T09:00:00+08:00');
+  if (opened.findings[0]?.caseId !== CASE_ID) throw new Error(`fixture: expected case ${CASE_ID}, got ${JSON.stringify(opened.findings)}`);
+  await email(env, '2026-06-02T09:00:01+08:00', `case:${CASE_ID}:opened`, { kind: 'check', checkId: 'assistant-feature-changes', service: 'assistant', runId: opened.runId }, ['ops@example.com', 'legal@example.com'], '[智能客服大模型] 发现未报备的新增功能：图片生成');
+  await email(env, '2026-06-03T08:30:00+08:00', 'digest:2026-06-03', { kind: 'digest' }, ['ops@example.com'], 'Dossier 每日摘要 2026-06-03');
+  await email(env, '2026-06-04T09:00:00+08:00', 'pre-review:translator:renewal:2026-07-01:T-30', { kind: 'check', checkId: 'translator-pre-review', service: 'translator' }, ['ops@example.com'], '[翻译助手] 复审提醒');
+  env.clock.set(DateTime.fromISO('2026-06-05T10:00:00+08:00'));
+  await acknowledgeCase(env.ledger, CASE_ID, { by: 'ops-zhang', at: env.clock.now().toISO()!, note: '法务已开始准备变更备案' });
+  // The change filing went through: `dossier baseline accept` archives both baselines and closes the case.
+  env.clock.set(DateTime.fromISO('2026-06-12T10:00:00+08:00'));
+  const accepted = await acceptBaseline(env, { service: 'assistant', ref: FILING_REF, by: ACCEPTED_BY });
+  if (accepted.resolvedCases.join() !== CASE_ID) throw new Error(`fixture: baseline accept resolved ${accepted.resolvedCases.join()}`);
+
   // After the window: still in ledger.jsonl (the segment runs to the head), not on the page.
   await recordResult(env, { check: 'assistant-policy-freshness', type: 'policy-freshness', period: '2026-11-02', at: '2026-11-02T10:00:00+08:00', status: 'pass', files: { 'summary.json': '{}' } });
 }

@@ -39,8 +39,17 @@ export interface ExportSummary {
   problems: string[];
 }
 
-/** Archive paths as the ledger records them: <service>/<check>/<period>/<runId>/<file>, no dot segments. */
-const SAFE_PATH = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+const SEGMENT = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * Archive paths as the ledger records them: <service>/<check>/<period>/<runId>/<file>, or
+ * <service>/_baselines/<date>/<acceptId>/<file> (a leading `_` keeps baseline archives apart
+ * from check ids). Only what could leave the archive or the package's evidence/ folder is
+ * refused: empty segments (a leading or doubled `/`), `.` and `..`, and any other character.
+ */
+export function isSafeArchivePath(path: string): boolean {
+  return path.split('/').every((s) => SEGMENT.test(s) && s !== '.' && s !== '..');
+}
 
 /**
  * Writes the review package. Order inside the ZIP (fixed): VERIFY.md, the evidence files
@@ -56,7 +65,7 @@ export async function exportPackage(req: ExportRequest): Promise<ExportSummary> 
 
   const included: EvidenceItem[] = [];
   for (const item of data.evidence) {
-    const problem = SAFE_PATH.test(item.path) ? await fileProblem(archive.resolve(item.path), item, locale) : unsafe(item, locale);
+    const problem = isSafeArchivePath(item.path) ? await fileProblem(archive.resolve(item.path), item, locale) : unsafe(item, locale);
     if (problem) problems.push(problem);
     else included.push(item);
   }

@@ -1,5 +1,6 @@
+import type { CaseRecord, CaseResolution } from '../../ledger/cases.js';
 import type { GatherContext } from './gather.js';
-import { asRecord } from './gather-sections.js';
+import { asRecord, byCodeUnits } from './gather-sections.js';
 import type { CaseView, EventView, EvidenceItem, NotificationView } from './model.js';
 
 /**
@@ -37,41 +38,40 @@ function group<K extends string>(rows: RecordRow[], key: K): Map<string, RecordR
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined);
 
-/** Cases open at any moment of the window: first seen before its end, not resolved before its start. */
+/**
+ * Cases open at any moment of the window: first seen before its end, not resolved before its
+ * start. Every case row carries the whole case after the change (src/ledger/cases.ts), so the
+ * latest row is the case; the fields are read through CaseRecord's own names.
+ */
 export async function gatherCases(ctx: GatherContext): Promise<CaseView[]> {
   const rows = await ctx.ledger.query<RecordRow>(
     'SELECT seq, at, event, case_id, check_id, state, body FROM cases WHERE service_id = ? AND seq <= ? ORDER BY seq',
     [ctx.service.id, ctx.head],
   );
-  const out: CaseView[] = [];
+  const out: Array<CaseView & { order: string }> = [];
   for (const [caseId, list] of group(rows, 'case_id')) {
     const first = list[0]!;
     const last = list.at(-1)!;
     if (first.at >= ctx.endIso) continue;
     if (last.state === 'resolved' && last.at < ctx.startIso) continue;
-    const body: Record<string, unknown> = Object.assign({}, ...list.map(parse));
-    const resolution = asRecord(body.resolution);
+    const record: Partial<CaseRecord> = parse(last);
+    const r: Partial<CaseResolution> = asRecord(record.resolution);
     out.push({
       caseId,
       check: String(first.check_id),
-      code: str(body.code),
-      message: str(body.message) ?? str(body.title),
+      code: str(record.code),
+      title: str(record.title),
       state: last.state,
-      firstSeen: str(body.firstSeen) ?? first.at,
-      deadline: str(body.deadline),
+      firstSeen: str(record.firstSeen) ?? first.at,
+      deadline: str(record.deadline),
       resolution:
-        last.state === 'resolved' || Object.keys(resolution).length
-          ? {
-              how: str(resolution.how),
-              who: str(resolution.who),
-              when: str(resolution.when) ?? (last.state === 'resolved' ? last.at : undefined),
-              reference: str(resolution.reference) ?? str(resolution.ref),
-            }
+        last.state === 'resolved'
+          ? { reason: str(r.reason), by: str(r.by), at: str(r.at) ?? last.at, ref: str(r.ref), note: str(r.note) }
           : undefined,
-      history: list.map((r) => ({ seq: Number(r.seq), at: r.at, event: r.event, state: r.state })),
+      order: str(record.firstSeenAt) ?? first.at,
     });
   }
-  return out.sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.caseId.localeCompare(b.caseId));
+  return out.sort((a, b) => byCodeUnits(a.order, b.order) || byCodeUnits(a.caseId, b.caseId)).map(({ order: _, ...c }) => c);
 }
 
 /**
@@ -80,7 +80,7 @@ export async function gatherCases(ctx: GatherContext): Promise<CaseView[]> {
  * checks or one of its cases; one that names another service is left out; one that names none
  * (the daily digest) is general and shown as such.
  */
-export async function gatherNotifications(ctx: GatherContext, caseIds: string[]): Promise<{ items: NotificationView[]; seqs: number[] }> {
+export async function gatherNotifications(ctx: GatherContext, caseIds: string[]): Promise<NotificationView[]> {
   const rows = await ctx.ledger.query<RecordRow>(
     `SELECT seq, at, event, notification_key, state, body FROM notifications
      WHERE seq <= ? AND notification_key IN (
@@ -95,7 +95,6 @@ export async function gatherNotifications(ctx: GatherContext, caseIds: string[])
     ...ctx.config.checks.filter((c) => c.service !== ctx.service.id).map((c) => c.id),
   ]);
   const items: NotificationView[] = [];
-  const seqs: number[] = [];
   for (const [key, list] of group(rows, 'notification_key')) {
     const body: Record<string, unknown> = Object.assign({}, ...list.map(parse));
     const origin = asRecord(body.origin);
@@ -117,9 +116,8 @@ export async function gatherNotifications(ctx: GatherContext, caseIds: string[])
       subject: str(body.subject),
       general,
     });
-    seqs.push(...list.map((r) => Number(r.seq)));
   }
-  return { items: items.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.key.localeCompare(b.key)), seqs };
+  return items.sort((a, b) => byCodeUnits(a.createdAt, b.createdAt) || byCodeUnits(a.key, b.key));
 }
 
 function recipientsOf(body: Record<string, unknown>): string[] {
@@ -151,11 +149,11 @@ export async function gatherEvents(ctx: GatherContext): Promise<{ items: EventVi
       const s = typeof v === 'boolean' ? String(v) : str(v);
       if (s && details.length < 6) details.push([k, s.length > 120 ? `${s.slice(0, 117)}…` : s]);
     }
-    items.push({ seq, at: row.at, event: row.event, subject: row.subject, details });
+    items.push({ at: row.at, event: row.event, subject: row.subject, details });
     for (const ref of Array.isArray(body.evidence) ? body.evidence : []) {
       const r = asRecord(ref);
       if (typeof r.path === 'string' && typeof r.sha256 === 'string' && typeof r.bytes === 'number') {
-        evidence.push({ path: r.path, sha256: r.sha256, bytes: r.bytes, seq, check: row.subject, period: row.at.slice(0, 10) });
+        evidence.push({ path: r.path, sha256: r.sha256, bytes: r.bytes, seq });
       }
     }
   }

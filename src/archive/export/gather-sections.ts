@@ -1,11 +1,13 @@
 import type { Config } from '../../config/normalize.js';
-import type { CheckRuns, FinalRun, GenericSection, PolicySection, SafetyLogMonth, SafetyLogSection } from './model.js';
-import type { ExportWindow } from './window.js';
+import { DateTime } from 'luxon';
+import type { Distribution, WindowMetrics } from '../../complaints/sla.js';
+import type { CheckRuns, ComplaintFigures, ComplaintMonth, ComplaintSection, FinalRun, PolicySection, SafetyLogMonth, SafetyLogSection } from './model.js';
+import { addMonths, type ExportWindow } from './window.js';
 
 /**
- * Month-by-month views of the checks the page shows in detail. Metrics are read defensively
- * (a field that is absent or not a number is shown as "—"): results written by older or newer
- * versions of a check still render, and a check type this file does not know still gets a table.
+ * Month-by-month views of the checks the page shows in detail. Metrics are read by the names the
+ * handlers write them under, defensively (a field that is absent or not a number is shown as
+ * "—"), so results written by older or newer versions of a check still render.
  */
 
 const DEFAULT_RATE = { warn: 0.01, fail: 0.03 };
@@ -46,7 +48,7 @@ export function safetyLogSections(config: Config, checks: CheckRuns[], window: E
         check: check.id,
         thresholds,
         months,
-        categories: [...categories.entries()].map(([category, v]) => ({ category, ...v })).sort((a, b) => b.blocked - a.blocked || b.total - a.total || a.category.localeCompare(b.category)),
+        categories: [...categories.entries()].map(([category, v]) => ({ category, ...v })).sort((a, b) => b.blocked - a.blocked || b.total - a.total || byCodeUnits(a.category, b.category)),
       };
     });
 }
@@ -89,35 +91,60 @@ export function policySections(config: Config, checks: CheckRuns[], window: Expo
 }
 
 /**
- * complaint-sla per month: the month's runs and the numbers of its last result. Which numbers a
- * result carries is the check's business; every top-level numeric metric is shown (at most 8).
+ * complaint-sla month by month. Each run carries two figures (jobs/complaint-sla.ts):
+ * `monthToDate` (the complaints received in the run's month up to its instant) and
+ * `previousMonth` (those of the calendar month before, as known at its instant). A month's
+ * complete figures are therefore the `previousMonth` of the first run of the next month; until
+ * that run exists, the `monthToDate` of the month's own last run is shown, marked partial.
  */
-/** Complaint figures in the order a reader expects them; others follow alphabetically. */
-const PREFERRED = ['received', 'responded', 'resolved', 'open', 'overdue', 'breaches', 'medianWorkingDays', 'p95WorkingDays', 'slaCompliance', 'compliance'];
-
-export function complaintSections(checks: CheckRuns[], window: ExportWindow): GenericSection[] {
+export function complaintSections(checks: CheckRuns[], window: ExportWindow, zone: string): ComplaintSection[] {
   return checks
     .filter((c) => c.type === 'complaint-sla')
     .map((check) => {
       const byMonth = runsByMonth(check);
-      const months = window.months.map((month) => {
+      const following = runsByMonth({ byPeriod: check.following });
+      const months = window.months.map((month): ComplaintMonth => {
         const runs = byMonth.get(month) ?? [];
-        const last = runs.at(-1);
-        const numbers: Record<string, number> = {};
-        for (const [k, v] of Object.entries(last?.result.metrics ?? {})) {
-          const n = num(v);
-          if (n !== undefined) numbers[k] = n;
+        const next = addMonths(month, 1);
+        for (const run of byMonth.get(next) ?? following.get(next) ?? []) {
+          const figures = windowFigures(run.result.metrics?.previousMonth, month, zone);
+          if (figures) return { month, runs, source: { kind: 'complete', run, asOf: asOfOf(run) }, figures };
         }
-        return { month, runs, last, numbers };
+        for (const run of [...runs].reverse()) {
+          const figures = windowFigures(run.result.metrics?.monthToDate, month, zone);
+          if (figures) return { month, runs, source: { kind: 'partial', run, asOf: asOfOf(run) }, figures };
+        }
+        return { month, runs };
       });
-      const rank = (k: string) => (PREFERRED.indexOf(k) + 1 || PREFERRED.length + 1);
-      const columns = [...new Set(months.flatMap((m) => Object.keys(m.numbers)))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).slice(0, 8);
-      return { check: check.id, months, columns };
+      return { check: check.id, months };
     });
 }
 
+/** The figures of one WindowMetrics, when it is there and is about `month`. */
+function windowFigures(v: unknown, month: string, zone: string): ComplaintFigures | undefined {
+  const m: Partial<WindowMetrics> = asRecord(v);
+  const from = asRecord(m.window).from;
+  if (typeof from !== 'string' || DateTime.fromISO(from, { zone }).toFormat('yyyy-MM') !== month) return undefined;
+  const response: Partial<Distribution> = asRecord(m.responseWorkingDays);
+  return {
+    received: num(m.received),
+    responded: num(m.responded),
+    open: num(m.open),
+    late: num(m.late),
+    overdueOpen: num(m.overdueOpen),
+    compliance: num(m.compliance),
+    medianDays: num(response.median),
+    p95Days: num(response.p95),
+  };
+}
+
+function asOfOf(run: FinalRun): string {
+  const asOf = run.result.metrics?.asOf;
+  return typeof asOf === 'string' ? asOf : run.result.scheduledAt;
+}
+
 /** Final runs of one check grouped by month (day periods fall into their month). */
-export function runsByMonth(check: CheckRuns): Map<string, FinalRun[]> {
+export function runsByMonth(check: Pick<CheckRuns, 'byPeriod'>): Map<string, FinalRun[]> {
   const out = new Map<string, FinalRun[]>();
   const periods = [...check.byPeriod.keys()].sort();
   for (const p of periods) {
@@ -127,6 +154,14 @@ export function runsByMonth(check: CheckRuns): Map<string, FinalRun[]> {
     out.set(month, list);
   }
   return out;
+}
+
+/**
+ * Orders strings by UTF-16 code units. Not localeCompare: its order comes from the ICU data of
+ * the Node build, and the package must be the same bytes wherever it is made.
+ */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function num(v: unknown): number | undefined {

@@ -1,14 +1,14 @@
 import { DateTime } from 'luxon';
 import type { Config, Service } from '../../config/normalize.js';
 import { GENESIS_HASH, parseBody, type Ledger } from '../../ledger/ledger.js';
-import { CHAIN_TABLES } from '../../ledger/migrations.js';
 import type { Locale } from '../../lib/i18n.js';
 import type { Result } from '../../lib/result.js';
 import { gatherCases, gatherEvents, gatherNotifications } from './gather-records.js';
-import { complaintSections, policySections, safetyLogSections } from './gather-sections.js';
-import type { CheckRuns, EvidenceItem, LedgerRange, PackageData } from './model.js';
+import { byCodeUnits, complaintSections, policySections, safetyLogSections } from './gather-sections.js';
+import type { CheckRuns, EvidenceItem, PackageData } from './model.js';
 import { addMonths, type ExportWindow } from './window.js';
 import { currentDue } from '../../calendar/due-dates.js';
+import { isMonthEvidenceDue } from '../../calendar/month-due.js';
 import { obligationCompletions } from '../../ledger/obligations.js';
 
 /**
@@ -18,9 +18,9 @@ import { obligationCompletions } from '../../ledger/obligations.js';
  */
 export async function gatherPackage(ledger: Ledger, config: Config, service: Service, window: ExportWindow, locale: Locale): Promise<PackageData> {
   const head = await headWithTime(ledger);
-  const ctx: GatherContext = { ledger, config, service, window, head: head.seq, headHash: head.hash, startIso: utcIso(window.start), endIso: utcIso(window.end) };
+  const ctx: GatherContext = { ledger, config, service, window, head: head.seq, startIso: utcIso(window.start), endIso: utcIso(window.end) };
 
-  const { checks, evidence, runSeqs } = await gatherRuns(ctx);
+  const { checks, evidence } = await gatherRuns(ctx);
   const cases = await gatherCases(ctx);
   const notifications = await gatherNotifications(ctx, cases.map((c) => c.caseId));
   const events = await gatherEvents(ctx);
@@ -28,8 +28,8 @@ export async function gatherPackage(ledger: Ledger, config: Config, service: Ser
 
   // "Now" for the page is the head's time, never the clock: the same ledger renders the same page.
   const asOf = head.at ? DateTime.fromISO(head.at, { zone: config.timezone }) : window.end;
-  const dueMonths = new Set(window.months.filter((m) => DateTime.fromFormat(m, 'yyyy-MM', { zone: config.timezone }).plus({ months: 1 }) <= asOf));
-  const used = [...runSeqs, ...cases.flatMap((c) => c.history.map((h) => h.seq)), ...notifications.seqs, ...events.items.map((e) => e.seq)];
+  // The same rule as the pre-review readiness: a month is missing only once its collection day is over.
+  const dueMonths = new Set(window.months.filter((m) => isMonthEvidenceDue(m, asOf, config.timezone)));
 
   return {
     locale,
@@ -49,12 +49,13 @@ export async function gatherPackage(ledger: Ledger, config: Config, service: Ser
     checks,
     safetyLogs: safetyLogSections(config, checks, window, dueMonths),
     policy: policySections(config, checks, window),
-    complaints: complaintSections(checks, window),
+    complaints: complaintSections(checks, window, config.timezone),
     cases,
-    notifications: notifications.items,
+    notifications,
     events: events.items,
     evidence: dedupe(evidence),
-    ledger: await ledgerRange(ledger, ctx, used),
+    // The whole chain, genesis to head (see LedgerRange).
+    ledger: { fromSeq: 1, toSeq: head.seq, anchor: { seq: 0, hash: GENESIS_HASH } },
   };
 }
 
@@ -65,7 +66,6 @@ export interface GatherContext {
   window: ExportWindow;
   /** The chain head's seq: nothing after it is read. */
   head: number;
-  headHash: string;
   startIso: string;
   endIso: string;
 }
@@ -92,68 +92,49 @@ interface RunRow {
 /**
  * Finished attempts of the service's checks whose period lies in the window (a month key, or a
  * day key inside one of the months). The final result of a period is its latest attempt that is
- * not a retried error, as in the latest_runs view, but computed here up to the head.
+ * not a retried error, as in the latest_runs view, but computed here up to the head. Final
+ * results of the month after the window are kept apart (`following`, no evidence): complaint-sla
+ * records a month's complete figures in the first run of the next month.
  */
-async function gatherRuns(ctx: GatherContext): Promise<{ checks: CheckRuns[]; evidence: EvidenceItem[]; runSeqs: number[] }> {
+async function gatherRuns(ctx: GatherContext): Promise<{ checks: CheckRuns[]; evidence: EvidenceItem[] }> {
   const afterLast = addMonths(ctx.window.to, 1);
   const rows = await ctx.ledger.query<RunRow>(
     `SELECT seq, check_id, period_key, status, body FROM runs
      WHERE service_id = ? AND event = 'finished' AND seq <= ? AND period_key >= ? AND period_key < ?
      ORDER BY seq`,
-    [ctx.service.id, ctx.head, ctx.window.from, afterLast],
+    [ctx.service.id, ctx.head, ctx.window.from, addMonths(ctx.window.to, 2)],
   );
   const checks = new Map<string, CheckRuns>();
   for (const c of ctx.config.checks.filter((c) => c.service === ctx.service.id)) {
-    checks.set(c.id, { id: c.id, type: c.type, configured: true, cron: c.cron, byPeriod: new Map() });
+    checks.set(c.id, { id: c.id, type: c.type, configured: true, cron: c.cron, byPeriod: new Map(), following: new Map() });
   }
   const evidence: EvidenceItem[] = [];
   const attempts = new Map<string, number>();
   for (const row of rows) {
     const seq = Number(row.seq);
     const result = parseBody<Result>(row);
-    for (const ref of result.evidence ?? []) evidence.push({ ...ref, seq, check: row.check_id, period: row.period_key });
+    const inWindow = row.period_key < afterLast;
+    let check = checks.get(row.check_id);
+    if (!check && !inWindow) continue;
+    if (inWindow) for (const ref of result.evidence ?? []) evidence.push({ ...ref, seq });
     const key = `${row.check_id}\u0000${row.period_key}`;
     attempts.set(key, (attempts.get(key) ?? 0) + 1);
-    let check = checks.get(row.check_id);
     if (!check) {
-      check = { id: row.check_id, type: result.type ?? 'unknown', configured: false, byPeriod: new Map() };
+      check = { id: row.check_id, type: result.type ?? 'unknown', configured: false, byPeriod: new Map(), following: new Map() };
       checks.set(row.check_id, check);
     }
     if (row.status === 'error') continue;
-    check.byPeriod.set(row.period_key, { seq, result, attempts: 0 });
+    (inWindow ? check.byPeriod : check.following).set(row.period_key, { seq, result, attempts: 0 });
   }
   for (const check of checks.values()) {
-    for (const [period, run] of check.byPeriod) run.attempts = attempts.get(`${check.id}\u0000${period}`) ?? 1;
+    for (const [period, run] of [...check.byPeriod, ...check.following]) run.attempts = attempts.get(`${check.id}\u0000${period}`) ?? 1;
   }
-  const ordered = [...checks.values()].sort((a, b) => Number(b.configured) - Number(a.configured) || (a.configured ? 0 : a.id.localeCompare(b.id)));
-  return { checks: ordered, evidence, runSeqs: rows.map((r) => Number(r.seq)) };
-}
-
-/**
- * ledger.jsonl holds one unbroken run of the chain: from the first row recorded in the window
- * (or the earliest older row the page draws on, such as the opening of a case still open) up
- * to the head. Unbroken, because a row's hash covers its predecessor's hash: only a complete
- * run of rows can be checked link by link and tied to a head published elsewhere (the daily
- * digest email).
- */
-async function ledgerRange(ledger: Ledger, ctx: GatherContext, used: number[]): Promise<LedgerRange> {
-  let from = ctx.head + 1;
-  for (const table of Object.keys(CHAIN_TABLES)) {
-    const [r] = await ledger.query<{ m: number | string | null }>(`SELECT MIN(seq) AS m FROM ${table} WHERE at >= ? AND seq <= ?`, [ctx.startIso, ctx.head]);
-    if (r?.m !== null && r?.m !== undefined) from = Math.min(from, Number(r.m));
-  }
-  for (const seq of used) from = Math.min(from, seq);
-  if (from > ctx.head) return { fromSeq: ctx.head + 1, toSeq: ctx.head, anchor: { seq: ctx.head, hash: ctx.headHash } };
-  if (from <= 1) return { fromSeq: 1, toSeq: ctx.head, anchor: { seq: 0, hash: GENESIS_HASH } };
-  const [before] = await ledger.chainRows(from - 2, from - 1);
-  // A missing predecessor means a damaged ledger; the first row's own prev_hash is then the only
-  // statement there is, and `dossier verify` on the live ledger names the gap.
-  const [first] = before ? [] : await ledger.chainRows(from - 1, from);
-  return { fromSeq: from, toSeq: ctx.head, anchor: { seq: from - 1, hash: before?.hash ?? first?.prev_hash ?? GENESIS_HASH } };
+  const ordered = [...checks.values()].sort((a, b) => Number(b.configured) - Number(a.configured) || (a.configured ? 0 : byCodeUnits(a.id, b.id)));
+  return { checks: ordered, evidence };
 }
 
 function dedupe(items: EvidenceItem[]): EvidenceItem[] {
   const seen = new Map<string, EvidenceItem>();
   for (const item of items) if (!seen.has(item.path)) seen.set(item.path, item);
-  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...seen.values()].sort((a, b) => byCodeUnits(a.path, b.path));
 }

@@ -99,9 +99,17 @@ export function casesSection(d: PackageData): string {
   const row = (c: PackageData['cases'][number]) => {
     const r = c.resolution;
     const how = r
-      ? [r.how && howText(l, r.how), r.who && say(l, `经办：${r.who}`, `by ${r.who}`), r.when && when(r.when, d.timezone), r.reference && say(l, `备案参考号：${r.reference}`, `filing reference: ${r.reference}`)].filter(Boolean).join(' · ')
+      ? [
+          r.reason && howText(l, r.reason),
+          r.by && say(l, `经办：${r.by}`, `by ${r.by}`),
+          when(r.at, d.timezone),
+          r.ref && say(l, `备案参考号：${r.ref}`, `filing reference: ${r.ref}`),
+          r.note && say(l, `备注：${r.note}`, `note: ${r.note}`),
+        ]
+          .filter(Boolean)
+          .join(' · ')
       : DASH;
-    return `<tr class="case st-${c.state === 'resolved' ? 'pass' : 'fail'}"><td><code>${esc(c.caseId)}</code></td><td><code>${esc(c.check)}</code></td><td>${esc(c.code ?? DASH)}</td><td>${esc(c.message ?? DASH)}</td><td>${esc(when(c.firstSeen, d.timezone))}</td><td>${esc(c.deadline ?? DASH)}</td><td>${badge(l, c.state)}</td><td>${esc(how || DASH)}</td></tr>`;
+    return `<tr class="case st-${c.state === 'resolved' ? 'pass' : 'fail'}"><td><code>${esc(c.caseId)}</code></td><td><code>${esc(c.check)}</code></td><td>${esc(c.code ?? DASH)}</td><td>${esc(c.title ?? DASH)}</td><td>${esc(when(c.firstSeen, d.timezone))}</td><td>${esc(c.deadline ?? DASH)}</td><td>${badge(l, c.state)}</td><td>${esc(how || DASH)}</td></tr>`;
   };
   const head = [say(l, '案件', 'Case'), say(l, '检查', 'Check'), say(l, '类型', 'Code'), say(l, '说明', 'Message'), say(l, '首次发现', 'First seen'), say(l, '截止日期', 'Deadline'), say(l, '状态', 'State'), say(l, '如何关闭', 'How it was closed')];
   const feature = d.cases.filter((c) => typeOf.get(c.check) === 'feature-changes');
@@ -150,20 +158,32 @@ ${parts.length ? parts.join('\n') : noData(d, say(l, '无数据：本服务没�
 
 export function complaintsSection(d: PackageData): string {
   const l = d.locale;
+  const figureHead = [
+    say(l, '收到', 'Received'), say(l, '已答复', 'Answered'), say(l, '未答复', 'Unanswered'), say(l, '超时答复', 'Answered late'), say(l, '逾期未答复', 'Overdue, unanswered'),
+    say(l, '时限达标率', 'Within limit'), say(l, '答复用时中位数（工作日）', 'Response, median (working days)'), say(l, '答复用时 P95（工作日）', 'Response, p95 (working days)'),
+  ];
   const parts = d.complaints.map((c) => {
     const rows = c.months.map((m) => {
-      if (!m.runs.length) {
+      const f = m.figures;
+      if (!f || !m.source) {
         const state = d.dueMonths.has(m.month) ? 'missing' : 'future';
-        return `<tr class="${state}" data-month="${m.month}"><td>${m.month}</td><td colspan="${3 + c.columns.length}">${badge(l, state)}</td></tr>`;
+        return `<tr class="${state}" data-month="${m.month}"><td>${m.month}</td><td colspan="${3 + figureHead.length}">${badge(l, state)}</td></tr>`;
       }
-      const w = worst(m.runs.map((r) => r.result.status)) ?? 'inconclusive';
-      return `<tr data-month="${m.month}"><td>${m.month}</td><td class="num">${m.runs.length}</td><td>${badge(l, w)}</td>${c.columns.map((k) => `<td class="num">${isRate(k) ? pct(m.numbers[k], 1) : int(m.numbers[k])}</td>`).join('')}<td>${esc(m.last?.result.summary ?? DASH)}</td></tr>`;
+      const w = worst(m.runs.map((r) => r.result.status));
+      const figures = [int(f.received), int(f.responded), int(f.open), int(f.late), int(f.overdueOpen), pct(f.compliance, 1), int(f.medianDays), int(f.p95Days)];
+      const asOf = when(m.source.asOf, d.timezone);
+      const source =
+        m.source.kind === 'complete'
+          ? say(l, `完整月份：取自 ${m.source.run.result.period.key} 的检查（截至 ${asOf}）`, `complete month: from the check of ${m.source.run.result.period.key} (as of ${asOf})`)
+          : say(l, `不完整：该月截至 ${asOf} 的数据（该月最后一次检查；下月首次检查尚无记录）`, `partial: the month up to ${asOf} (its last check; no check of the next month yet)`);
+      return `<tr class="${m.source.kind}" data-month="${m.month}" data-source="${m.source.kind}"><td>${m.month}</td><td class="num">${m.runs.length}</td><td>${w ? badge(l, w) : DASH}</td>${figures.map((v) => `<td class="num">${v}</td>`).join('')}<td>${esc(source)} <span class="muted">(seq ${m.source.run.seq})</span></td></tr>`;
     });
-    const head = [say(l, '月份', 'Month'), say(l, '检查次数', 'Runs'), say(l, '最差状态', 'Worst status'), ...c.columns.map((k) => metricLabel(l, k)), say(l, '月末结果摘要', 'Last result')];
+    const head = [say(l, '月份', 'Month'), say(l, '检查次数', 'Runs'), say(l, '最差状态', 'Worst status'), ...figureHead, say(l, '数据来源', 'Source')];
     return `<h3><code>${esc(c.check)}</code></h3>\n${table(head, rows, 'months complaints')}`;
   });
   return `<section id="complaint-sla">
 <h2>${esc(say(l, '用户投诉处理时限（逐月）', 'Complaint handling times, month by month'))}</h2>
+<p class="muted">${esc(say(l, '每行是该月收到的投诉。完整月份取自下月首次检查记录的上月数据；尚无该次检查时显示该月截至最后一次检查的数据，并标为不完整。时限达标率 = 按时答复 /（按时答复 + 超时答复 + 逾期未答复）。', 'Each row covers the complaints received in that month. A complete month comes from the previous-month figures recorded by the first check of the next month; until that check exists, the month up to its last check is shown and marked partial. Within limit = answered on time / (on time + late + overdue unanswered).'))}</p>
 ${parts.length ? parts.join('\n') : noData(d, say(l, '无数据：本服务没有 complaint-sla 检查或结果', 'No data: this service has no complaint-sla check or result'))}
 </section>`;
 }
@@ -209,37 +229,16 @@ function statusCounts(d: PackageData, runs: FinalRun[]): string {
   return [...counts.entries()].map(([s, n]) => `${badge(d.locale, s)} ${n}`).join(' ');
 }
 
+/** CaseResolution.reason values the checks and `baseline accept` write. */
 const HOW: Record<string, [string, string]> = {
-  'change-filed': ['已提交变更备案', 'change filing submitted'],
   'baseline-accepted': ['已确认新基线（变更备案）', 'new baseline accepted (change filed)'],
   reverted: ['变更已撤回，自动关闭', 'the change was reverted; closed by itself'],
-  responded: ['已答复', 'responded'],
+  answered: ['投诉已答复', 'the complaint was answered'],
+  disappeared: ['投诉已不在台账中', 'the complaint is no longer in the ledger'],
   resolved: ['已处理完毕', 'resolved'],
 };
 
 function howText(l: PackageData['locale'], how: string): string {
   const t = HOW[how];
   return t ? say(l, ...t) : how;
-}
-
-const METRIC: Record<string, [string, string]> = {
-  received: ['收到', 'received'],
-  responded: ['已答复', 'responded'],
-  resolved: ['已解决', 'resolved'],
-  open: ['未结', 'open'],
-  overdue: ['超期', 'overdue'],
-  breaches: ['超时答复', 'breaches'],
-  medianWorkingDays: ['处理时长中位数（工作日）', 'median (working days)'],
-  p95WorkingDays: ['处理时长 P95（工作日）', 'p95 (working days)'],
-  slaCompliance: ['时限达标率', 'within limit'],
-  compliance: ['时限达标率', 'within limit'],
-};
-
-function metricLabel(l: PackageData['locale'], key: string): string {
-  const t = METRIC[key];
-  return t ? say(l, ...t) : key;
-}
-
-function isRate(key: string): boolean {
-  return /(Rate|Ratio|compliance|Compliance)$/.test(key);
 }

@@ -134,6 +134,7 @@ th{background:#f3f5f8;font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.missing td{background:var(--miss)}tr.missing td:first-child{border-left:4px solid var(--fail)}
 tr.future td{background:var(--future);color:var(--muted)}
+tr.partial td{font-style:italic}
 tr.st-fail td:first-child,tr.st-inconclusive td:first-child{border-left:4px solid var(--fail)}tr.st-warn td:first-child{border-left:4px solid var(--warn)}
 td.cell-missing{background:var(--miss)}td.cell-future{background:var(--future)}
 table.overview th,table.overview td{padding:3px 4px;white-space:nowrap;font-size:12px}table.overview code{word-break:normal}

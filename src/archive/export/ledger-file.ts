@@ -124,11 +124,6 @@ export class SegmentChecker {
     }
     return this.problems;
   }
-
-  /** The hash of the last row seen: the head when everything matches. */
-  get lastHash(): string {
-    return this.prev.hash;
-  }
 }
 
 /** A parsed line as a ChainRow, when it has exactly the hashed fields plus `hash`. */

@@ -15,12 +15,12 @@ export interface PackageData {
   window: ExportWindow;
   /** The chain head the package was cut at; `at` is that row's time (undefined for an empty ledger). */
   head: { seq: number; hash: string; at?: string };
-  /** Months whose period has ended by the head's time; later months are "not yet due", not missing. */
+  /** Months whose evidence is due by the head's time (src/calendar/month-due.ts); the others are "not yet due", not missing. */
   dueMonths: Set<string>;
   checks: CheckRuns[];
   safetyLogs: SafetyLogSection[];
   policy: PolicySection[];
-  complaints: GenericSection[];
+  complaints: ComplaintSection[];
   cases: CaseView[];
   notifications: NotificationView[];
   events: EventView[];
@@ -28,11 +28,17 @@ export interface PackageData {
   ledger: LedgerRange;
 }
 
+/**
+ * The rows in ledger.jsonl. A package always carries the whole chain, from the genesis (fromSeq
+ * 1 after the anchor seq 0 with the genesis hash) to the head at export, every table and every
+ * service: a chain that must start at the genesis and end at a head published elsewhere cannot
+ * lose rows at either end, so the rows that say which evidence a window needs cannot be cut.
+ */
 export interface LedgerRange {
   /** First and last seq in ledger.jsonl (toSeq is the head). fromSeq > toSeq means no rows. */
   fromSeq: number;
   toSeq: number;
-  /** The row just before the first one: its seq and hash (the genesis hash when fromSeq is 1). */
+  /** The row before the first one: seq 0 and the genesis hash. */
   anchor: { seq: number; hash: string };
 }
 
@@ -51,11 +57,8 @@ export interface CheckRuns {
   configured: boolean;
   cron?: string;
   byPeriod: Map<string, FinalRun>;
-}
-
-export interface MonthCell {
-  month: string;
-  runs: FinalRun[];
+  /** Final results of the month after the window (not shown, no evidence; see ComplaintMonth). */
+  following: Map<string, FinalRun>;
 }
 
 export interface SafetyLogMonth {
@@ -95,23 +98,48 @@ export interface PolicySection {
   months: PolicyMonth[];
 }
 
-/** A check whose metrics this package does not know in detail: numbers of the month's last result. */
-export interface GenericSection {
+/** One month of complaint handling: complaint-sla's figures for the complaints received in it. */
+export interface ComplaintMonth {
+  month: string;
+  /** The final runs whose period (a day) lies in this month. */
+  runs: FinalRun[];
+  /**
+   * Where the figures come from: `complete`, the `previousMonth` figures of the first run of the
+   * next month (normally the run on the 1st); until that run exists, `partial`, the
+   * `monthToDate` figures of the month's last run, as of its instant.
+   */
+  source?: { kind: 'complete' | 'partial'; run: FinalRun; asOf: string };
+  figures?: ComplaintFigures;
+}
+
+/** The figures of complaint-sla's WindowMetrics the page shows (response times in working days). */
+export interface ComplaintFigures {
+  received?: number;
+  responded?: number;
+  open?: number;
+  late?: number;
+  overdueOpen?: number;
+  compliance?: number;
+  medianDays?: number;
+  p95Days?: number;
+}
+
+export interface ComplaintSection {
   check: string;
-  months: Array<{ month: string; runs: FinalRun[]; last?: FinalRun; numbers: Record<string, number> }>;
-  columns: string[];
+  months: ComplaintMonth[];
 }
 
 export interface CaseView {
   caseId: string;
   check: string;
   code?: string;
-  message?: string;
+  /** What the case is about (CaseRecord.title). */
+  title?: string;
   state: string;
   firstSeen: string;
   deadline?: string;
-  resolution?: { how?: string; who?: string; when?: string; reference?: string };
-  history: Array<{ seq: number; at: string; event: string; state: string }>;
+  /** How it was closed (CaseResolution): why, by whom, when, the filing reference. */
+  resolution?: { reason?: string; by?: string; at: string; ref?: string; note?: string };
 }
 
 export interface NotificationView {
@@ -126,7 +154,6 @@ export interface NotificationView {
 }
 
 export interface EventView {
-  seq: number;
   at: string;
   event: string;
   subject: string;
@@ -136,6 +163,4 @@ export interface EventView {
 export interface EvidenceItem extends EvidenceRef {
   /** The ledger row that lists this file. */
   seq: number;
-  check: string;
-  period: string;
 }

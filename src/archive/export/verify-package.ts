@@ -4,6 +4,7 @@ import { errorMessage } from '../../lib/errors.js';
 import { say, type Locale } from '../../lib/i18n.js';
 import type { ChainRow } from '../../ledger/ledger.js';
 import { asRecord } from './gather-sections.js';
+import { EvidenceLedger, claimProblems, evidenceProblems } from './verify-complete.js';
 import { LEDGER_FILE, SegmentChecker } from './ledger-file.js';
 import { EVIDENCE_DIR, MANIFEST_FILE, PACKAGE_FORMAT, SUMS_FILE, parseSha256sums, type PackageManifest } from './manifest.js';
 import { openZip, readSmall, type PackageZip } from './zip-read.js';
@@ -13,8 +14,10 @@ export interface PackageReport {
   ok: boolean;
   file: string;
   locale: Locale;
+  /** What the package says it is about: the reviewer compares these with what was asked for. */
   service?: string;
-  window?: { from: string; to: string };
+  serviceName?: string;
+  window?: { from: string; to: string; timezone: string };
   head?: { seq: number; hash: string; at?: string };
   files: number;
   rows: number;
@@ -25,18 +28,14 @@ export interface PackageReport {
 /** Optional: the live ledger's hash of a seq, to tie the package to this installation's ledger. */
 export type LiveHashes = (fromSeq: number, toSeq: number) => Promise<Map<number, string>>;
 
-interface Ref {
-  sha256: string;
-  bytes: number;
-  seq: number;
-}
-
 /**
  * `dossier verify --package`: everything that can be checked from the package alone (see
- * VERIFY.md): the manifest and SHA256SUMS against every file, the ledger segment row by row
- * (ledger-file.ts), every evidence file against the ledger row that lists it, and that every
- * evidence file the ledger lists for the window is present. Each mismatch is named; nothing is
- * extracted to disk.
+ * VERIFY.md): the manifest and SHA256SUMS against every file, the ledger row by row from the
+ * genesis to the head (ledger-file.ts), every evidence file against the ledger row that lists it,
+ * and that every evidence file the ledger's rows list for the service and window is present
+ * (verify-complete.ts). Each mismatch is named; nothing is extracted to disk. What the package
+ * cannot prove is that its head is the real one: that is compared with the daily digest or the
+ * server's ledger (`--against-ledger`).
  */
 export async function verifyPackage(file: string, opts: { locale?: Locale; live?: LiveHashes } = {}): Promise<PackageReport> {
   let locale: Locale = opts.locale ?? 'zh-CN';
@@ -69,15 +68,16 @@ export async function verifyPackage(file: string, opts: { locale?: Locale; live?
     for (const line of sums?.bad ?? []) p.push(say(l, `${SUMS_FILE} 第 ${line} 行格式不对（应为“sha256␣␣文件名”）`, `${SUMS_FILE} line ${line} is malformed (expected "sha256  name")`));
     if (manifest) {
       report.service = manifest.service.id;
-      report.window = { from: manifest.window.from, to: manifest.window.to };
+      report.serviceName = typeof manifest.service.name === 'string' ? manifest.service.name : undefined;
+      report.window = { from: manifest.window.from, to: manifest.window.to, timezone: manifest.window.timezone };
       report.head = manifest.ledger.head;
+      p.push(...claimProblems(l, manifest));
       for (const x of manifest.problems) p.push(say(l, `导出时已记录的不一致：${x}`, `recorded at export: ${x}`));
     }
 
     // Every file streamed once: its hash, and for ledger.jsonl the chain check.
     const actual = new Map<string, { sha256: string; bytes: number }>();
-    const refs = new Map<string, Ref>();
-    const runRows: Array<{ seq: number; service: string; period: string; evidence: string[] }> = [];
+    const listed = new EvidenceLedger();
     const rowHashes = new Map<number, string>();
     const unreadable = new Set<string>();
     for (const e of [...byName.values()]) {
@@ -85,7 +85,10 @@ export async function verifyPackage(file: string, opts: { locale?: Locale; live?
         await readEntry(zip, e, l, manifest, actual, (checker) => {
           p.push(...checker.finish(manifest!.ledger.head).map((x) => x.message));
           report.rows = checker.rows;
-        }, (row) => collect(row, refs, runRows, rowHashes));
+        }, (row) => {
+          rowHashes.set(row.seq, row.hash);
+          listed.add(row);
+        });
       } catch (err) {
         unreadable.add(e.fileName);
         p.push(say(l, `${e.fileName}：无法读取（ZIP 中的数据已损坏：${errorMessage(err)}）`, `${e.fileName}: cannot be read (its data in the ZIP is damaged: ${errorMessage(err)})`));
@@ -97,7 +100,7 @@ export async function verifyPackage(file: string, opts: { locale?: Locale; live?
     p.push(...checkSums(l, actual, sums?.entries, unreadable));
     if (manifest) {
       p.push(...checkManifestFiles(l, actual, manifest, unreadable));
-      if (actual.has(LEDGER_FILE)) p.push(...checkEvidence(l, actual, refs, runRows, manifest));
+      if (actual.has(LEDGER_FILE)) p.push(...evidenceProblems(l, actual, listed, manifest));
       else p.push(say(l, `没有可读的 ${LEDGER_FILE}，证据文件无法与账本核对`, `no readable ${LEDGER_FILE}: the evidence files could not be checked against the ledger`));
       report.evidence = [...actual.keys()].filter((n) => n.startsWith(EVIDENCE_DIR)).length;
       if (opts.live) p.push(...(await checkLive(l, opts.live, manifest, rowHashes)));
@@ -138,7 +141,7 @@ async function readManifest(zip: PackageZip, entry: Entry | undefined, problem: 
       typeof m.service?.id === 'string' &&
       typeof m.window?.from === 'string' &&
       typeof m.window?.to === 'string' &&
-      [ledger.fromSeq, ledger.toSeq].every((v) => Number.isSafeInteger(v)) &&
+      [ledger.fromSeq, ledger.toSeq, asRecord(ledger.anchor).seq, asRecord(ledger.head).seq].every((v) => Number.isSafeInteger(v)) &&
       typeof asRecord(ledger.anchor).hash === 'string' &&
       typeof asRecord(ledger.head).hash === 'string';
     if (ok) return m;
@@ -180,28 +183,6 @@ async function readEntry(
   }
 }
 
-/** Evidence refs of any row that lists evidence (run results; events such as an archived baseline). */
-function collect(row: ChainRow, refs: Map<string, Ref>, runRows: Array<{ seq: number; service: string; period: string; evidence: string[] }>, hashes: Map<number, string>): void {
-  hashes.set(row.seq, row.hash);
-  let body: Record<string, unknown>;
-  try {
-    body = asRecord(JSON.parse(row.body));
-  } catch {
-    return;
-  }
-  const listed: string[] = [];
-  for (const ref of Array.isArray(body.evidence) ? body.evidence : []) {
-    const r = asRecord(ref);
-    if (typeof r.path === 'string' && typeof r.sha256 === 'string' && typeof r.bytes === 'number') {
-      refs.set(r.path, { sha256: r.sha256, bytes: r.bytes, seq: row.seq });
-      listed.push(r.path);
-    }
-  }
-  if (row.table === 'runs' && row.event === 'finished') {
-    runRows.push({ seq: row.seq, service: String(row.service_id), period: String(row.period_key), evidence: listed });
-  }
-}
-
 function checkSums(l: Locale, actual: Map<string, { sha256: string }>, sums: Map<string, string> | undefined, unreadable: Set<string>): string[] {
   if (!sums) return [];
   const out: string[] = [];
@@ -232,46 +213,6 @@ function checkManifestFiles(l: Locale, actual: Map<string, { sha256: string; byt
   return out;
 }
 
-/**
- * Evidence against the ledger rows in the package: each file must be the one a row recorded,
- * and every file the window's run rows list must be here. The manifest's evidence list is not
- * trusted for this (it is not hashed into the chain); it must agree with the rows.
- */
-function checkEvidence(
-  l: Locale,
-  actual: Map<string, { sha256: string; bytes: number }>,
-  refs: Map<string, Ref>,
-  runRows: Array<{ seq: number; service: string; period: string; evidence: string[] }>,
-  m: PackageManifest,
-): string[] {
-  const out: string[] = [];
-  for (const [name, got] of actual) {
-    if (!name.startsWith(EVIDENCE_DIR)) continue;
-    const path = name.slice(EVIDENCE_DIR.length);
-    const ref = refs.get(path);
-    if (!ref) out.push(say(l, `${name}：${LEDGER_FILE} 中没有任何一行记录这个文件`, `${name}: no row in ${LEDGER_FILE} records this file`));
-    else if (ref.sha256 !== got.sha256 || ref.bytes !== got.bytes) {
-      out.push(say(l, `${name}：sha256 或大小与账本第 ${ref.seq} 行的记录不符（证据被改动过）`, `${name}: sha256 or size does not match ledger row seq ${ref.seq} (the evidence was changed)`));
-    }
-  }
-  for (const e of m.evidence) {
-    const ref = refs.get(e.path);
-    if (ref && (ref.sha256 !== e.sha256 || ref.bytes !== e.bytes)) {
-      out.push(say(l, `${MANIFEST_FILE} 中 ${e.path} 的 sha256 与账本第 ${ref.seq} 行不符`, `${MANIFEST_FILE}: ${e.path} has a sha256 other than ledger row seq ${ref.seq}`));
-    }
-  }
-  const afterLast = nextMonth(m.window.to);
-  for (const run of runRows) {
-    if (run.service !== m.service.id || run.period < m.window.from || run.period >= afterLast) continue;
-    for (const path of run.evidence) {
-      if (!actual.has(EVIDENCE_DIR + path)) {
-        out.push(say(l, `账本第 ${run.seq} 行（周期 ${run.period}）记录的证据 ${path} 不在包内`, `evidence ${path} recorded by ledger row seq ${run.seq} (period ${run.period}) is not in the package`));
-      }
-    }
-  }
-  return out;
-}
-
 async function checkLive(l: Locale, live: LiveHashes, m: PackageManifest, rows: Map<number, string>): Promise<string[]> {
   const out: string[] = [];
   const known = await live(m.ledger.anchor.seq, m.ledger.toSeq);
@@ -284,9 +225,4 @@ async function checkLive(l: Locale, live: LiveHashes, m: PackageManifest, rows: 
   check(m.ledger.anchor.seq, m.ledger.anchor.hash, say(l, '锚点', 'the anchor'));
   for (const [seq, hash] of rows) check(seq, hash, say(l, `${LEDGER_FILE} 的行`, `${LEDGER_FILE} row`));
   return out;
-}
-
-function nextMonth(month: string): string {
-  const [y, mo] = month.split('-').map(Number) as [number, number];
-  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
 }

@@ -10,9 +10,9 @@ import { ZipFile } from 'yazl';
  * A ZIP whose bytes depend only on its entries: the same entries in the same order give the
  * same file. What yazl would otherwise take from the moment or the machine is fixed here:
  *  - every entry has the same timestamp, given by the caller, written only in the DOS fields
- *    (`forceDosTimestamp`): yazl's extra "UT" field would hold the instant in UTC, and the DOS
- *    fields are computed from the *process's* local time zone, so the stamp is built from local
- *    fields (see `zipStamp`), which makes the bytes the same in any TZ;
+ *    (`forceDosTimestamp`): yazl's extra "UT" field would hold the instant in UTC, and yazl
+ *    computes the DOS fields from a Date's local fields, so `zipStamp` makes a Date whose local
+ *    fields are the wall time in any process time zone;
  *  - mode 0644 for every file (archive files are 0444 on disk; the package must not depend on it);
  *  - compression by file name only: already-compressed evidence (events.jsonl.gz, the big one)
  *    is stored, everything else deflated at level 6;
@@ -92,12 +92,33 @@ export function hashing(done: (h: { sha256: string; bytes: number }) => void): T
 }
 
 /**
- * The entries' timestamp: the wall-clock time `wall` shows (in its own zone), as a Date whose
- * *local* fields are that wall time, because yazl writes the DOS date/time from local fields.
- * A wall time that does not exist in the process's zone (a DST gap) moves to noon that day.
+ * The entries' timestamp: the wall-clock time `wall` shows in its own zone, whatever the
+ * process's time zone. yazl writes the DOS date/time from a Date's *local* fields
+ * (getFullYear … getSeconds), so the stamp is a Date whose local fields are its UTC fields, set
+ * to the wall time: no local-time conversion happens, so a wall time that falls into a DST gap
+ * of the process's zone is written as it is, and the bytes never depend on TZ.
  */
 export function zipStamp(wall: DateTime): Date {
-  const d = new Date(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second - (wall.second % 2));
-  if (d.getHours() === wall.hour && d.getMinutes() === wall.minute) return d;
-  return new Date(wall.year, wall.month - 1, wall.day, 12, 0, 0);
+  return new WallClockDate(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second));
+}
+
+class WallClockDate extends Date {
+  override getFullYear(): number {
+    return this.getUTCFullYear();
+  }
+  override getMonth(): number {
+    return this.getUTCMonth();
+  }
+  override getDate(): number {
+    return this.getUTCDate();
+  }
+  override getHours(): number {
+    return this.getUTCHours();
+  }
+  override getMinutes(): number {
+    return this.getUTCMinutes();
+  }
+  override getSeconds(): number {
+    return this.getUTCSeconds();
+  }
 }

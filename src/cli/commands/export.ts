@@ -73,8 +73,8 @@ export const registerExport: CommandRegistrar = (program, ctx, setExit) => {
       const lg = summary.ledger;
       ctx.out(
         lg.rows
-          ? say(l, `账本：seq ${lg.fromSeq}–${lg.toSeq}，共 ${lg.rows} 行；链头 ${lg.head.hash}`, `Ledger: seq ${lg.fromSeq}–${lg.toSeq}, ${lg.rows} rows; chain head ${lg.head.hash}`)
-          : say(l, '账本：覆盖期间内没有记录', 'Ledger: nothing recorded for the window'),
+          ? say(l, `账本：seq ${lg.fromSeq}–${lg.toSeq}（从起点到链头），共 ${lg.rows} 行；链头 ${lg.head.hash}`, `Ledger: seq ${lg.fromSeq}–${lg.toSeq} (genesis to head), ${lg.rows} rows; chain head ${lg.head.hash}`)
+          : say(l, '账本：为空', 'Ledger: empty'),
       );
       if (summary.missingMonths.length) ctx.out(say(l, `缺失月份（运营日志）：${summary.missingMonths.join(', ')}`, `Missing months (safety logs): ${summary.missingMonths.join(', ')}`));
       ctx.out(say(l, `档案包 sha256：${summary.sha256}（请通过其他渠道告知审阅方，便于核对）`, `Package sha256: ${summary.sha256} (send it to the reviewer by another channel)`));

@@ -77,7 +77,17 @@ async function verifyPackageCommand(opts: VerifyOptions, ctx: CliContext, setExi
   if (opts.json) return ctx.out(JSON.stringify(report, null, 2));
   const l = report.locale;
   ctx.out(say(l, `档案包：${file}`, `Package: ${file}`));
-  if (report.service) ctx.out(say(l, `服务 ${report.service}，${report.window!.from} 至 ${report.window!.to}`, `Service ${report.service}, ${report.window!.from} to ${report.window!.to}`));
+  // What the package says it is about. Nothing inside the package can vouch for it (a forger can
+  // rewrite the manifest), so it stands out, for the reviewer to compare with what was asked for.
+  if (report.service && report.window) {
+    const rule = '='.repeat(60);
+    const name = report.serviceName ? say(l, `（${report.serviceName}）`, ` (${report.serviceName})`) : '';
+    ctx.out(rule);
+    ctx.out(say(l, `  服务：    ${report.service}${name}`, `  Service: ${report.service}${name}`));
+    ctx.out(say(l, `  覆盖期间：${report.window.from} 至 ${report.window.to}（${report.window.timezone}）`, `  Window:  ${report.window.from} to ${report.window.to} (${report.window.timezone})`));
+    ctx.out(say(l, '  请核对：服务与覆盖期间应与您要求提供的一致。', '  Check: the service and window must be the ones you asked for.'));
+    ctx.out(rule);
+  }
   ctx.out(
     say(
       l,
@@ -86,7 +96,13 @@ async function verifyPackageCommand(opts: VerifyOptions, ctx: CliContext, setExi
     ),
   );
   if (report.ok) {
-    ctx.out(say(l, '校验通过：全部一致', 'Verified: everything matches'));
+    ctx.out(
+      say(
+        l,
+        `校验通过：${report.service} 在 ${report.window!.from} 至 ${report.window!.to} 的档案包完整且未被改动（相对于上面的链头）`,
+        `Verified: the package of ${report.service} for ${report.window!.from} to ${report.window!.to} is complete and unchanged (relative to the chain head above)`,
+      ),
+    );
     if (!opts.againstLedger) ctx.out(say(l, '请将上面的链头与每日摘要邮件或服务器上的账本核对（见 VERIFY.md）', 'Compare the chain head above with the daily digest email or the server\'s ledger (see VERIFY.md)'));
     return;
   }

@@ -41,8 +41,17 @@ describe('dossier export / verify --package (CLI)', () => {
     const r = await runCli(['verify', '--package', file], { env: { DOSSIER_CONFIG: '/nonexistent/dossier.yaml' } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('服务 assistant，2025-11 至 2026-10');
-    expect(r.stdout).toContain('校验通过：全部一致');
+    const lines = r.stdout.split('\n');
+    const banner = lines.indexOf('='.repeat(60));
+    expect(lines.slice(banner, banner + 5)).toEqual([
+      '='.repeat(60),
+      '  服务：    assistant（智能客服大模型）',
+      '  覆盖期间：2025-11 至 2026-10（Asia/Shanghai）',
+      '  请核对：服务与覆盖期间应与您要求提供的一致。',
+      '='.repeat(60),
+    ]);
+    expect(banner).toBe(1); // right under the package name
+    expect(r.stdout).toContain('校验通过：assistant 在 2025-11 至 2026-10 的档案包完整且未被改动（相对于上面的链头）');
   });
 
   it('verify --package --against-ledger: the package rows are the ledger rows', async () => {

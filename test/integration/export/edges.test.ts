@@ -9,7 +9,9 @@ import { exportPackage } from '../../../src/archive/export/export.js';
 import { gatherPackage } from '../../../src/archive/export/gather.js';
 import { verifyPackage } from '../../../src/archive/export/verify-package.js';
 import { windowOf } from '../../../src/archive/export/window.js';
-import { exportConfig, recordSafetyMonth, seededEnv } from '../../helpers/export-fixture.js';
+import { computeReadiness } from '../../../src/report/readiness.js';
+import { ledgerReader } from '../../../workers/ledger-reader.js';
+import { ZONE, exportConfig, recordSafetyMonth, seededEnv } from '../../helpers/export-fixture.js';
 import { baseConfig, testEnv, type TestEnv } from '../../helpers/workspace.js';
 import { entryText } from '../../helpers/zip.js';
 
@@ -21,23 +23,22 @@ async function note(env: TestEnv, at: string): Promise<void> {
 }
 
 describe('time zones: months are calendar months in the configured zone', () => {
-  // 2026-09-30T16:30Z is already 1 October 00:30 in Shanghai, still 30 September 18:30 in Berlin.
+  // 2026-09-30T16:30Z is already 1 October 00:30 in Shanghai, still 30 September 18:30 in Berlin;
+  // 2026-10-01T16:30Z is 2 October 00:30 in Shanghai (September's collection day is over), 1 October 18:30 in Berlin.
   it.each([
-    ['Asia/Shanghai', 'missing', true],
-    ['Europe/Berlin', 'future', false],
-  ] as const)('%s: September is %s at 2026-09-30T16:30Z; the October window starts accordingly', async (zone, september, octoberHasRows) => {
+    ['Asia/Shanghai', 'missing', ['2026-09-30T16:30:00.000Z', '2026-10-01T16:30:00.000Z']],
+    ['Europe/Berlin', 'future', ['2026-10-01T16:30:00.000Z']],
+  ] as const)('%s: September is %s at 2026-10-01T16:30Z; the October window starts accordingly', async (zone, september, october) => {
     const env = await testEnv({ config: exportConfig({ timezone: zone }) });
     try {
       await note(env, '2026-09-30T15:59:00Z');
       await note(env, '2026-09-30T16:30:00Z');
+      await note(env, '2026-10-01T16:30:00Z');
       const service = env.config.services[0]!;
       const sepOct = await gatherPackage(env.ledger, env.config, service, windowOf('2026-09', '2026-10', zone), 'en');
       expect(sepOct.safetyLogs[0]!.months.map((m) => m.state)).toEqual([september, 'future']);
       const oct = await gatherPackage(env.ledger, env.config, service, windowOf('2026-10', '2026-10', zone), 'en');
-      // Shanghai: only the 16:30Z row is in October; Berlin: neither row is, so no rows at all.
-      expect(oct.ledger.fromSeq).toBe(octoberHasRows ? 2 : 3);
-      expect(oct.ledger.toSeq).toBe(2);
-      expect(oct.events.map((e) => e.at)).toEqual(octoberHasRows ? ['2026-09-30T16:30:00.000Z'] : []);
+      expect(oct.events.map((e) => e.at)).toEqual(october);
     } finally {
       await env.close();
     }
@@ -58,6 +59,31 @@ describe('time zones: months are calendar months in the configured zone', () => 
   });
 });
 
+describe('when a month without a result counts as missing', () => {
+  it('the export and the pre-review readiness agree: from the day after the collection day', async () => {
+    const env = await testEnv({ config: exportConfig() });
+    try {
+      const service = env.config.services[0]!;
+      const seen: Array<[string, string, string]> = [];
+      for (const at of ['2026-10-01T00:30:00+08:00', '2026-10-01T23:59:59+08:00', '2026-10-02T00:00:00+08:00', '2026-10-02T09:00:00+08:00']) {
+        await note(env, at);
+        const data = await gatherPackage(env.ledger, env.config, service, windowOf('2026-09', '2026-09', ZONE), 'en');
+        const readiness = await computeReadiness(ledgerReader(env.ledger), env.config, service.id, '2026-10-15', DateTime.fromISO(at));
+        expect(readiness.months.at(-1)!.month).toBe('2026-09');
+        seen.push([at, data.safetyLogs[0]!.months[0]!.state, readiness.months.at(-1)!.state]);
+      }
+      expect(seen).toEqual([
+        ['2026-10-01T00:30:00+08:00', 'future', 'upcoming'],
+        ['2026-10-01T23:59:59+08:00', 'future', 'upcoming'],
+        ['2026-10-02T00:00:00+08:00', 'missing', 'missing'],
+        ['2026-10-02T09:00:00+08:00', 'missing', 'missing'],
+      ]);
+    } finally {
+      await env.close();
+    }
+  });
+});
+
 describe('a service with nothing recorded', () => {
   it('still makes a valid package whose every section says "no data"', async () => {
     const env = await testEnv({ config: { ...baseConfig(), checks: [] } });
@@ -72,7 +98,7 @@ describe('a service with nothing recorded', () => {
       expect(html).toContain('无数据：本服务没有 complaint-sla 检查或结果');
       expect(html).toContain('无数据：覆盖期间内没有功能变更案件');
       expect(html).toContain('账本为空');
-      expect(await entryText(out, 'VERIFY.md')).toContain('账本片段：没有行');
+      expect(await entryText(out, 'VERIFY.md')).toContain('账本：没有行（账本为空）');
       expect((await verifyPackage(out)).problems).toEqual([]);
     } finally {
       await env.close();

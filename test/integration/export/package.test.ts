@@ -9,7 +9,7 @@ import { verifyPackage } from '../../../src/archive/export/verify-package.js';
 import { windowOf } from '../../../src/archive/export/window.js';
 import { PYTHON_RECIPE } from '../../../src/archive/export/verify-doc.js';
 import type { TestEnv } from '../../helpers/workspace.js';
-import { CASE_ID, FILING_REF, ZONE, seededEnv } from '../../helpers/export-fixture.js';
+import { ACCEPTED_BY, CASE_ID, COMPLAINT_CASE_ID, FILING_REF, ZONE, seededEnv } from '../../helpers/export-fixture.js';
 import { entryText, readAll, rewriteZip } from '../../helpers/zip.js';
 
 let env: TestEnv;
@@ -75,24 +75,28 @@ describe('dossier export: the review package', () => {
     execFileSync('unzip', ['-q', out, '-d', unpacked]);
     writeFileSync(join(unpacked, 'check_ledger.py'), PYTHON_RECIPE);
     const manifest = JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8')) as PackageManifest;
-    const res = spawnSync('python3', ['check_ledger.py', manifest.ledger.anchor.hash], { cwd: unpacked, encoding: 'utf8' });
+    const res = spawnSync('python3', ['check_ledger.py'], { cwd: unpacked, encoding: 'utf8' });
     expect(res.stderr).toBe('');
     expect(res.stdout.trim()).toBe(`ledger.jsonl OK, head ${manifest.ledger.head.hash}`);
     expect(readFileSync(join(unpacked, 'VERIFY.md'), 'utf8')).toContain(manifest.ledger.head.hash);
+    // A cut start is caught by the recipe too.
+    const lines = readFileSync(join(unpacked, 'ledger.jsonl'), 'utf8').split('\n');
+    writeFileSync(join(unpacked, 'ledger.jsonl'), lines.slice(3).join('\n'));
+    const cut = spawnSync('python3', ['check_ledger.py'], { cwd: unpacked, encoding: 'utf8' });
+    expect(cut.status).toBe(1);
+    expect(cut.stderr.trim()).toBe('line 1: seq is 4, not 1 (a row is missing, added or moved)');
   });
 
-  it('carries an unbroken ledger segment from the window start to the head, anchored to the row before it', async () => {
+  it('carries the whole chain, from the genesis to the head, every table and every service', async () => {
     const manifest = JSON.parse(await entryText(out, 'manifest.json')) as PackageManifest;
     const head = await env.ledger.head();
-    expect(manifest.ledger.head).toMatchObject(head);
-    const lines = (await entryText(out, 'ledger.jsonl')).trim().split('\n').map((l) => JSON.parse(l) as { seq: number; at: string; hash: string; prev_hash: string });
+    expect(manifest.ledger).toMatchObject({ fromSeq: 1, toSeq: head.seq, rows: head.seq, anchor: { seq: 0, hash: '0'.repeat(64) }, head });
+    const lines = (await entryText(out, 'ledger.jsonl')).trim().split('\n').map((l) => JSON.parse(l) as { seq: number; at: string; hash: string; prev_hash: string; service_id?: string | null });
+    expect(lines.map((l) => l.seq)).toEqual(Array.from({ length: head.seq }, (_, i) => i + 1));
+    expect(lines[0]!.prev_hash).toBe('0'.repeat(64));
     expect(lines.at(-1)!.hash).toBe(head.hash);
-    expect(lines[0]!.seq).toBe(manifest.ledger.fromSeq);
-    expect(lines[0]!.at >= '2025-10-31T16:00:00.000Z').toBe(true); // 2025-11-01 00:00 in Shanghai
-    const [before] = await env.ledger.chainRows(manifest.ledger.fromSeq - 2, manifest.ledger.fromSeq - 1);
-    expect(before!.at < '2025-10-31T16:00:00.000Z').toBe(true);
-    expect(manifest.ledger.anchor).toEqual({ seq: before!.seq, hash: before!.hash });
-    expect(lines.length).toBe(head.seq - manifest.ledger.fromSeq + 1);
+    expect(lines.some((l) => l.at < '2025-10-31T16:00:00.000Z')).toBe(true); // rows from before the window
+    expect(lines.some((l) => l.service_id === 'translator')).toBe(true); // another service's rows
   });
 
   it('shows missing months as missing in index.html, in the table and the chart', async () => {
@@ -115,7 +119,27 @@ describe('dossier export: the review package', () => {
     expect(html).toContain('2026-06-02 09:00'); // sent, in Shanghai time
     expect(html).toContain('Dossier 每日摘要 2026-06-03'); // general notification
     expect(html).not.toContain('[翻译助手]'); // another service's
-    expect(html).toContain('cs-assistant-C-2026-0912'); // the open complaint case
+    expect(html).toContain(COMPLAINT_CASE_ID); // the open complaint case
+  });
+
+  it('includes the baselines archived by a real `baseline accept` (under <service>/_baselines/) without a mismatch', async () => {
+    const names = (await readAll(out)).map((e) => e.name);
+    const archived = names.filter((n) => /^evidence\/assistant\/_baselines\/2026-06-12\/[^/]+\/[^/]+$/.test(n)).map((n) => n.split('/').at(-1)).sort();
+    expect(archived).toEqual(['acceptance.json', 'accepted-baseline.yaml', 'manifest.json', 'previous-baseline.yaml']);
+    const manifest = JSON.parse(await entryText(out, 'manifest.json')) as PackageManifest;
+    expect(manifest.problems).toEqual([]);
+    expect(manifest.evidence.filter((e) => e.path.includes('/_baselines/'))).toHaveLength(4);
+    expect(await entryText(out, 'index.html')).not.toContain('Mismatches found while exporting');
+  });
+
+  it('shows how, by whom, when and with which filing reference a case was closed (CaseResolution as recorded)', async () => {
+    const row = (html: string) => html.split('\n').find((l) => l.includes(`<code>${CASE_ID}</code>`)) ?? '';
+    const zh = row(await entryText(out, 'index.html'));
+    expect(zh).toContain('新增功能「图片生成」(image-gen)');
+    expect(zh).toContain(`已确认新基线（变更备案） · 经办：${ACCEPTED_BY} · 2026-06-12 10:00 · 备案参考号：${FILING_REF}`);
+    const en = join(dir, 'en-case.zip');
+    await exportTo(en, 'en');
+    expect(row(await entryText(en, 'index.html'))).toContain(`new baseline accepted (change filed) · by ${ACCEPTED_BY} · 2026-06-12 10:00 · filing reference: ${FILING_REF}`);
   });
 
   it('renders in English with --locale en', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DateTime } from 'luxon';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { writeZip, zipStamp, type ZipEntry } from '../../../../src/archive/export/zip.js';
 import { openZip } from '../../../../src/archive/export/zip-read.js';
 import { niceMax } from '../../../../src/archive/export/svg.js';
@@ -50,6 +50,36 @@ describe('deterministic ZIP', () => {
     await expect(writeZip(join(dir, 'bad.zip'), bad, new Date(2026, 0, 1))).rejects.toThrow('disk on fire');
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(dir).filter((n) => n.startsWith('bad.zip'))).toEqual([]);
+  });
+});
+
+/** The DOS time and date fields of the first local file header (offsets 10 and 12). */
+function dosFields(file: string): { date: string; time: string } {
+  const b = readFileSync(file);
+  const time = b.readUInt16LE(10);
+  const date = b.readUInt16LE(12);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return {
+    date: `${(date >> 9) + 1980}-${two((date >> 5) & 0xf)}-${two(date & 0x1f)}`,
+    time: `${two(time >> 11)}:${two((time >> 5) & 0x3f)}:${two((time & 0x1f) * 2)}`,
+  };
+}
+
+describe('zipStamp: the DOS fields are the wall time, whatever the process time zone', () => {
+  // 02:30 on 29 March 2026 exists in Shanghai but not in Berlin (clocks jump 02:00 → 03:00).
+  const wall = DateTime.fromISO('2026-03-29T02:30:41', { zone: 'Asia/Shanghai' });
+  const saved = process.env.TZ;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  });
+
+  it.each(['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Shanghai'])('TZ=%s, including a wall time in its DST gap', async (tz) => {
+    process.env.TZ = tz;
+    const file = join(dir, `stamp-${tz.replace('/', '-')}.zip`);
+    await writeZip(file, entries().slice(0, 1), zipStamp(wall));
+    expect(dosFields(file)).toEqual({ date: '2026-03-29', time: '02:30:40' });
+    expect(readFileSync(file).equals(readFileSync(join(dir, 'stamp-UTC.zip')))).toBe(true);
   });
 });
 
