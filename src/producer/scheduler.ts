@@ -111,7 +111,10 @@ export class SchedulerRole {
       for (const p of problems) {
         // A scheduler missing because config just gained the check is not a problem.
         if (p.problem === 'missing' && !this.seen.has(p.checkId) && !(await hasHistory(ledger, p.checkId))) continue;
-        alerts.push(p);
+        // Overdue with its job still queued: the schedule is fine, the workers are not taking it.
+        // Re-upserting would delete that queued run (BullMQ replaces the scheduler's job).
+        if (p.problem === 'overdue' && (await jobQueued(queue, `repeat:${p.checkId}:${p.next}`))) alerts.push({ ...p, problem: 'waiting' });
+        else alerts.push(p);
       }
       await reconcile(config, queue, logger, { force: alerts.filter((a) => a.problem === 'overdue').map((a) => a.checkId) });
       for (const d of desired) this.seen.add(d.id);
@@ -136,17 +139,26 @@ export class SchedulerRole {
     const message =
       p.problem === 'missing'
         ? say(l, `检查 ${p.checkId} 的调度在 Redis 中丢失，已重新创建`, `The schedule of check ${p.checkId} was missing from Redis; it has been re-created`)
-        : say(l, `检查 ${p.checkId} 的调度已超过宽限期（${p.graceMinutes} 分钟）未运行（应于 ${late}），已修复`, `The schedule of check ${p.checkId} is overdue by more than ${p.graceMinutes} minutes (was due ${late}); it has been repaired`);
+        : p.problem === 'waiting'
+          ? say(l, `检查 ${p.checkId} 应于 ${late} 运行，超过宽限期（${p.graceMinutes} 分钟）仍在排队：没有可用的 worker（已停止或过忙）`, `Check ${p.checkId} was due at ${late} and is still queued after its grace (${p.graceMinutes} minutes): no worker is taking it (stopped or overloaded)`)
+          : say(l, `检查 ${p.checkId} 的调度已超过宽限期（${p.graceMinutes} 分钟）未运行（应于 ${late}），已修复`, `The schedule of check ${p.checkId} is overdue by more than ${p.graceMinutes} minutes (was due ${late}); it has been repaired`);
     const alert: ScheduleAlert = { ...p, serviceId: check?.service, message };
-    this.opts.logger.error({ check: p.checkId, problem: p.problem, next: p.next }, 'schedule-missing: repaired');
+    this.opts.logger.error({ check: p.checkId, problem: p.problem, next: p.next }, p.problem === 'waiting' ? 'schedule-missing: runs waiting for a worker' : 'schedule-missing: repaired');
     await this.opts.ledger.append({
       table: 'events',
       event: 'schedule-missing',
       keys: { subject: p.checkId, service_id: check?.service ?? null },
-      body: { finding: { code: 'schedule-missing', severity: 'warn', message, data: { problem: p.problem, next: p.next, graceMinutes: p.graceMinutes } }, repaired: true },
+      body: { finding: { code: 'schedule-missing', severity: 'warn', message, data: { problem: p.problem, next: p.next, graceMinutes: p.graceMinutes } }, repaired: p.problem !== 'waiting' },
     });
     await this.opts.onAlert?.(alert).catch((err: unknown) => this.opts.logger.error({ err: errorMessage(err) }, 'could not report a schedule problem'));
   }
+}
+
+async function jobQueued(queue: Queue, jobId: string): Promise<boolean> {
+  const job = await queue.getJob(jobId);
+  if (!job) return false;
+  const state = await job.getState();
+  return state === 'waiting' || state === 'prioritized' || state === 'active' || state === 'delayed';
 }
 
 async function hasHistory(ledger: Ledger, checkId: string): Promise<boolean> {

@@ -5,7 +5,11 @@ import type { ExistingSchedule } from './plan.js';
 
 export interface ScheduleProblem {
   checkId: string;
-  problem: 'missing' | 'overdue';
+  /**
+   * missing: no scheduler in Redis; overdue: its fire time passed and no job for it exists (it
+   * stopped producing); waiting: the job exists but no worker has taken it (workers down or busy).
+   */
+  problem: 'missing' | 'overdue' | 'waiting';
   /** For overdue: the next fire time Redis still holds (ms). */
   next?: number;
   graceMinutes: number;

@@ -94,13 +94,35 @@ describe('scheduler role', () => {
     expect(JSON.parse(event!.body).finding).toMatchObject({ code: 'schedule-missing', severity: 'warn' });
   });
 
-  it('watchdog: a scheduler whose next run passed beyond the grace (no worker fetching) is repaired', async () => {
+  it('watchdog: a run still queued past its grace means the workers are not taking it; it is reported, not touched', async () => {
     const e = await env([{ id: 'tick', type: 'policy-freshness', service: 'assistant', cron: '* * * * * *', graceMinutes: 0.1, missed: 'skip' }]);
     const a = instance(e);
     a.role.start();
+    await until('a waiting alert', () => a.alerts.some((x) => x.problem === 'waiting'), 20_000);
+    const alert = a.alerts.find((x) => x.problem === 'waiting')!;
+    expect(alert).toMatchObject({ checkId: 'tick', graceMinutes: 0.1 });
+    expect(alert.message).toMatch(/仍在排队：没有可用的 worker/);
+    // The queued run is still there for a worker to take: no repair deleted it.
+    expect(await a.queue.getJob(`repeat:tick:${alert.next}`)).toBeDefined();
+    expect(a.alerts.some((x) => x.problem === 'overdue')).toBe(false);
+  }, 30_000);
+
+  it('watchdog: a scheduler that stopped producing (its fire time passed, no job for it) is repaired', async () => {
+    const e = await env([{ id: 'tick', type: 'policy-freshness', service: 'assistant', cron: '* * * * * *', graceMinutes: 0.1, missed: 'skip' }]);
+    const a = instance(e);
+    a.role.start();
+    await until('scheduled', async () => (await a.queue.getJobSchedulersCount()) === 1);
+    // The scheduler's job vanishes (the silent stop of BullMQ #3516/#3272): its `next` stays behind.
+    const [s0] = await a.queue.getJobSchedulers();
+    // BullMQ will not remove a scheduler's job through its API: take it out of Redis directly.
+    const id = `repeat:tick:${s0!.next}`;
+    const base = `${e.config.redis.prefix}:checks`;
+    const probe = new Redis(redis.url);
+    await probe.multi().zrem(`${base}:delayed`, id).lrem(`${base}:wait`, 0, id).zrem(`${base}:prioritized`, id).del(`${base}:${id}`).exec();
+    probe.disconnect();
     await until('overdue alert', () => a.alerts.some((x) => x.problem === 'overdue'), 20_000);
-    expect(a.alerts[0]).toMatchObject({ checkId: 'tick', problem: 'overdue', graceMinutes: 0.1 });
-    expect(a.alerts[0]!.message).toMatch(/已超过宽限期（0.1 分钟）未运行/);
+    expect(a.alerts.find((x) => x.problem === 'overdue')!.message).toMatch(/已超过宽限期（0.1 分钟）未运行.*已修复/);
+    await until('a new job', async () => ((await a.queue.getJobSchedulers())[0]?.next ?? 0) > s0!.next!);
   }, 30_000);
 
   it('stopping during the first pass leaves no timers and no lease behind', async () => {
