@@ -13,7 +13,7 @@ import { PermanentError, UsageError, errorMessage } from '../src/lib/errors.js';
 import { say } from '../src/lib/i18n.js';
 import { newRunId } from '../src/lib/ids.js';
 import type { Logger } from '../src/lib/logger.js';
-import { redactUrl } from '../src/lib/logger.js';
+import { redactSecrets } from '../src/lib/redact.js';
 import type { Result, Trigger } from '../src/lib/result.js';
 import { alertsFor } from '../src/notify/from-result.js';
 import type { Notifier } from '../src/notify/pipeline.js';
@@ -146,7 +146,7 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
             : 'the worker is shutting down',
     );
   } catch (err) {
-    error = redactUrl(errorMessage(err));
+    error = redactSecrets(errorMessage(err));
     const permanent = err instanceof PermanentError;
     // Cut off from outside (shutdown, lost lock): not the check's verdict, so never final.
     const interrupted = Boolean(req.signal?.aborted) && !timeout.aborted;

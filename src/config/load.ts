@@ -5,7 +5,8 @@ import { problemsFromZod } from './issues.js';
 import { normalize, type Config } from './normalize.js';
 import { crossFieldProblems } from './rules.js';
 import { configSchema } from './schema.js';
-import { formatProblem, interpolateEnv, lineOf, parseSource, type ConfigProblem } from './source.js';
+import { redactSecrets } from '../lib/redact.js';
+import { formatProblem, interpolateEnv, lineOf, parseSource, pathKey, type ConfigProblem, type EnvOrigins } from './source.js';
 
 export const DEFAULT_CONFIG_PATH = 'config/dossier.yaml';
 
@@ -43,7 +44,7 @@ export function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env):
 export function parseConfig(file: string, text: string, env: NodeJS.ProcessEnv = process.env): Config {
   const { source, problems } = parseSource(file, text);
   if (problems.length) throw new ConfigError(file, problems);
-  const envProblems = interpolateEnv(source, env);
+  const { problems: envProblems, fromEnv } = interpolateEnv(source, env);
   const raw = source.doc.toJS({ maxAliasCount: 100 }) as unknown;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(file, [{ path: [], line: 1, message: 'the file must hold a mapping with version, services and checks' }]);
@@ -52,11 +53,40 @@ export function parseConfig(file: string, text: string, env: NodeJS.ProcessEnv =
   const result = configSchema.safeParse(raw);
   const all = [...envProblems, ...(result.success ? [] : problemsFromZod(result.error, configSchema, raw)), ...crossFieldProblems(raw)];
   if (all.length) {
-    const located = dedupe(all).map((p) => ({ ...p, line: p.line ?? lineOf(source, p.path) }));
+    const located = dedupe(all).map((p) => ({ ...p, line: p.line ?? lineOf(source, p.path), message: withoutSecrets(p, raw, fromEnv) }));
     located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     throw new ConfigError(file, located);
   }
   return normalize(result.data!, file);
+}
+
+/**
+ * A config problem is printed and may be logged: it must not repeat a secret. A value that came
+ * from the environment is named by its variable instead of shown (`passwordEnv: ${SMTP_PASSWORD}`
+ * is a likely mistake that would otherwise print the password); the value of a `…Env` key is
+ * never shown; passwords inside URLs are masked.
+ */
+function withoutSecrets(p: ConfigProblem, raw: unknown, fromEnv: EnvOrigins): string {
+  let message = p.message;
+  const value = valueAt(raw, p.path);
+  const hide = (shown: string) => {
+    if (typeof value !== 'string' && typeof value !== 'number') return;
+    for (const form of [JSON.stringify(value), String(value)]) if (form.length >= 3) message = message.split(form).join(shown);
+  };
+  const vars = fromEnv.get(pathKey(p.path));
+  if (vars) hide(`(the value of ${vars.map((v) => `$${v}`).join(', ')})`);
+  const last = p.path.at(-1);
+  if (typeof last === 'string' && /Env$/.test(last)) hide('(value hidden)');
+  return redactSecrets(message);
+}
+
+function valueAt(raw: unknown, path: ConfigProblem['path']): unknown {
+  let v: unknown = raw;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {

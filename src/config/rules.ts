@@ -82,6 +82,10 @@ export function crossFieldProblems(raw: unknown): ConfigProblem[] {
   });
 
   const digest = asRecord(root.digest);
+  // The digest anchors the hash chain outside the machine: its default recipients must exist too.
+  if (digest?.enabled !== false && !Array.isArray(digest?.to) && !('ops' in contacts)) {
+    add(['digest'], 'the daily digest goes to contact group "ops" by default, which is not defined; add contacts.ops, set digest.to, or digest.enabled: false');
+  }
   if (digest) {
     checkGroups(['digest', 'to'], digest.to);
     if (typeof digest.cron === 'string') {

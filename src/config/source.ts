@@ -38,17 +38,29 @@ const ENV_REF = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
  * A plain (unquoted) scalar that is exactly one reference is re-read as a YAML scalar, so
  * `port: ${SMTP_PORT:-465}` is the number 465, as if the value had been written there.
  */
-export function interpolateEnv(source: ConfigSource, env: NodeJS.ProcessEnv): ConfigProblem[] {
+/** Where a value came from the environment: path key → the variables it was built from. */
+export type EnvOrigins = Map<string, string[]>;
+
+export function pathKey(path: ConfigPath): string {
+  return path.join('\u0000');
+}
+
+export function interpolateEnv(source: ConfigSource, env: NodeJS.ProcessEnv): { problems: ConfigProblem[]; fromEnv: EnvOrigins } {
   const problems: ConfigProblem[] = [];
+  const fromEnv: EnvOrigins = new Map();
   visit(source.doc, {
     Scalar(_key, node, path) {
       if (typeof node.value !== 'string' || !node.value.includes('$')) return;
       const original = node.value;
       let missing: string | undefined;
+      const used: string[] = [];
       const replaced = original.replace(ENV_REF, (match, name: string | undefined, fallback: string | undefined) => {
         if (match === '$$') return '$';
         const value = env[name!];
-        if (value !== undefined && value !== '') return value;
+        if (value !== undefined && value !== '') {
+          used.push(name!);
+          return value;
+        }
         if (fallback !== undefined) return fallback;
         missing ??= name;
         return match;
@@ -63,9 +75,10 @@ export function interpolateEnv(source: ConfigSource, env: NodeJS.ProcessEnv): Co
       }
       const wholeRef = /^\$\{[^}]+\}$/.test(original) && node.type === 'PLAIN';
       node.value = wholeRef ? readPlainScalar(replaced) : replaced;
+      if (used.length) fromEnv.set(pathKey(pathOfVisit(path, node)), used);
     },
   });
-  return problems;
+  return { problems, fromEnv };
 }
 
 function readPlainScalar(text: string): unknown {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { UnreachableError, errorCode, errorMessage } from '../lib/errors.js';
-import { redactUrl } from '../lib/logger.js';
+import { redactUrl } from '../lib/redact.js';
 import { numberedPlaceholders, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
 
 // BIGINT (seq) comes back as a string by default; the ledger's seq fits a JS number for ever.

@@ -34,14 +34,3 @@ export function createLogger(options: { level?: string; name?: string; destinati
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
-
-/** `redis://user:secret@host` → `redis://user:***@host`, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
-  }
-}

@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { UnreachableError, errorCode, errorMessage } from '../lib/errors.js';
-import { redactUrl, type Logger } from '../lib/logger.js';
+import type { Logger } from '../lib/logger.js';
+import { redactUrl } from '../lib/redact.js';
 
 export function redisHint(url: string): string {
   return `start Redis (\`docker compose up -d redis\`, or \`redis-server --daemonize yes\`) or point REDIS_URL / redis.url at a running one (now ${redactUrl(url)})`;

@@ -67,7 +67,7 @@ describe('dossier CLI', () => {
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).checks[0].next).toHaveLength(3);
 
-    writeFileSync(`${dir}/config/broken.yaml`, 'version: 1\ntimezone: Nowhere/City\nservices: []\nchecks:\n  - { id: x, type: policy-freshness, service: s, cron: "0 99 * * *" }\n');
+    writeFileSync(`${dir}/config/broken.yaml`, 'version: 1\ntimezone: Nowhere/City\nservices: []\nchecks:\n  - { id: x, type: policy-freshness, service: s, cron: "0 99 * * *" }\ndigest: { enabled: false }\n');
     const bad = await runCli(['validate', '--config', `${dir}/config/broken.yaml`]);
     expect(bad.code).toBe(2);
     const lines = bad.stderr.trim().split('\n');

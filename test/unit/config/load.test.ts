@@ -115,18 +115,42 @@ describe('config loading', () => {
 
   it('reads JSON with the same rules and line numbers', () => {
     const json = JSON.stringify(
-      { version: 1, services: [{ id: 'a', name: 'A', filing: { number: 'F' } }], checks: [], bogus: true },
+      { version: 1, services: [{ id: 'a', name: 'A', filing: { number: 'F' } }], checks: [], digest: { enabled: false }, bogus: true },
       null,
       2,
     );
     const found = problems(json);
-    expect(found).toEqual([{ line: 13, path: 'bogus', message: expect.stringMatching(/unknown key "bogus"/) }]);
+    expect(found).toEqual([{ line: 16, path: 'bogus', message: expect.stringMatching(/unknown key "bogus"/) }]);
   });
 
   it('a YAML syntax error names its line', () => {
     const found = problems(VALID.replace('    notify: [ops]', '    notify: [ops'));
     expect(found[0]!.message).toMatch(/YAML syntax error/);
     expect(found[0]!.line).toBeGreaterThanOrEqual(17);
+  });
+
+  it('never repeats a secret: values from the environment are named, *Env values hidden, URL passwords masked', () => {
+    const text = VALID.replace('timezone: Asia/Shanghai', `timezone: Asia/Shanghai
+ledger: { url: "\${DOSSIER_LEDGER_URL}" }
+redis: { url: "rediss://:literal-pw@cache:6380/0?x=1", prefix: "p" }
+mail:
+  transport: smtp
+  smtp:
+    host: h
+    user: u
+    passwordEnv: \${SMTP_PASSWORD}`);
+    const found = problems(text, { DOSSIER_LEDGER_URL: 'mysql://admin:S3cretPW@db/x', SMTP_PASSWORD: 'hunter2-Secret' });
+    const all = found.map((p) => `${p.path}: ${p.message}`).join('\n');
+    expect(all).not.toMatch(/S3cretPW|hunter2|literal-pw/);
+    expect(all).toMatch(/ledger\.url: \(the value of \$DOSSIER_LEDGER_URL\) is not a supported ledger/);
+    expect(all).toMatch(/mail\.smtp\.passwordEnv: \(the value of \$SMTP_PASSWORD\) must be an environment variable name/);
+  });
+
+  it('the digest\'s default recipients must exist', () => {
+    const noOps = VALID.replace('  ops: [ops@example.com]', '  legal: [legal@example.com]').replace('    notify: [ops]', '    notify: [legal]');
+    expect(problems(noOps)).toEqual([{ line: 1, path: 'digest', message: expect.stringMatching(/goes to contact group "ops" by default, which is not defined/) }]);
+    expect(problems(noOps + 'digest: { enabled: false }\n')).toEqual([]);
+    expect(problems(noOps + 'digest: { to: [legal] }\n')).toEqual([]);
   });
 
   it('a missing file says how to point at one', () => {
