@@ -4,9 +4,6 @@ import { findCheck } from '../src/config/normalize.js';
 import { DIGEST_JOB_NAME } from '../src/producer/desired.js';
 import { runDigestJob } from './digest-job.js';
 import { attemptsOf, latestResult } from '../src/ledger/runs.js';
-import { PermanentError } from '../src/lib/errors.js';
-import type { CheckHandler } from '../jobs/types.js';
-import type { CheckType } from '../src/config/schema.js';
 import type { Result } from '../src/lib/result.js';
 import { logQueueError } from '../src/queue/connection.js';
 import { tryLock } from '../src/queue/lock.js';
@@ -25,12 +22,6 @@ const OVERLAP_RETRY_MS = 1_000;
 /** Interrupted starts tolerated beyond the configured attempts before a job is given up. */
 const STALL_ALLOWANCE = 2;
 
-function givingUp(started: number): CheckHandler<CheckType> {
-  return {
-    type: 'policy-freshness',
-    run: () => Promise.reject(new PermanentError(`gave up after ${started} attempts that never finished (the worker died each time); see the logs around those runs`)),
-  };
-}
 
 export interface CheckWorkerOptions {
   /** Connection for the BullMQ worker (maxRetriesPerRequest: null). */
@@ -85,8 +76,8 @@ export function startCheckWorker(opts: CheckWorkerOptions): CheckWorker {
       throw new DelayedError();
     }
     try {
+      const { period } = resolveRun(deps.config, { checkId: check.id, scheduledAt, periodKey: data.periodKey });
       if (data.trigger !== 'manual') {
-        const { period } = resolveRun(deps.config, { checkId: check.id, scheduledAt, periodKey: data.periodKey });
         const existing = await latestResult(deps.ledger, check.id, period.key);
         if (existing) {
           log.info({ period: period.key, runId: existing.runId }, 'period already has a result; skipped');
@@ -95,12 +86,12 @@ export function startCheckWorker(opts: CheckWorkerOptions): CheckWorker {
       }
       // BullMQ moves a stalled scheduler job back to wait without limit, so a job that kills its
       // worker every time would loop for ever. Dossier counts the attempts it saw start.
-      const started = (await attemptsOf(deps.ledger, check.id, resolveRun(deps.config, { checkId: check.id, scheduledAt, periodKey: data.periodKey }).period.key))
+      const started = (await attemptsOf(deps.ledger, check.id, period.key))
         .filter((a) => a.event === 'started' && (a.body as { jobId?: string }).jobId === job.id).length;
       const cap = (job.opts.attempts ?? 1) + STALL_ALLOWANCE;
       const giveUp = started >= cap;
       if (giveUp) log.error({ started, cap }, 'this job keeps dying mid-run; recording it inconclusive instead of starting it again');
-      const running = runCheck(giveUp ? { ...deps, handlerFor: () => givingUp(started) } : deps, {
+      const running = runCheck(deps, {
         checkId: check.id,
         scheduledAt,
         periodKey: data.periodKey,
@@ -111,6 +102,7 @@ export function startCheckWorker(opts: CheckWorkerOptions): CheckWorker {
         // Stop the run if the process stops or the lock is lost (Redis away longer than its TTL):
         // another worker may then take the period, and two runs of a check must not overlap.
         signal: AbortSignal.any([opts.abort, lock.signal]),
+        ...(giveUp ? { giveUp: `gave up after ${started} attempts that never finished (the worker died each time); see the logs around those runs` } : {}),
       });
       inflight.add(running);
       const { result, retry } = await running.finally(() => inflight.delete(running));

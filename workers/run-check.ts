@@ -57,6 +57,8 @@ export interface RunRequest {
    * is run again.
    */
   signal?: AbortSignal;
+  /** Record this attempt inconclusive with this reason instead of running the check (a job that keeps dying). */
+  giveUp?: string;
 }
 
 export interface RunOutcome {
@@ -127,6 +129,7 @@ export async function runCheck(deps: RunDeps, req: RunRequest): Promise<RunOutco
   let error: string | undefined;
   let retry = false;
   try {
+    if (req.giveUp) throw new PermanentError(req.giveUp);
     const handler = (deps.handlerFor ?? handlerFor)(check.type);
     if (!handler) throw new PermanentError(`this build of Dossier has no handler for check type ${check.type}`);
     // Deadlines are compared with the run's own day, never with the day a worker picks it up.

@@ -7,6 +7,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import { recordedPeriods } from '../ledger/runs.js';
 import type { Logger } from '../lib/logger.js';
 import { enqueueOnce } from '../queue/enqueue.js';
+import { checkJobOptions } from '../queue/job-options.js';
 import { periodJobId, type CheckJobData } from '../queue/payload.js';
 
 export interface MissedPeriod {
@@ -49,11 +50,8 @@ export async function catchUp(config: Config, ledger: Ledger, queue: Queue, now:
     for (const m of missed) {
       const data: CheckJobData = { checkId: check.id, scheduledAt: m.scheduledAt.toISO()!, periodKey: m.periodKey, trigger: 'catch-up' };
       const fresh = await enqueueOnce(queue, check.type, data, {
+        ...checkJobOptions(check, 'catch-up'),
         jobId: periodJobId(check.id, m.periodKey),
-        attempts: check.retries,
-        backoff: { type: 'exponential', delay: Math.round(check.retryDelaySeconds * 1000) },
-        removeOnComplete: true,
-        removeOnFail: { age: 30 * 24 * 3600 },
         // Older periods first, also after a job had to wait for the check's lock.
         priority: periodPriority(m.scheduledAt),
       });

@@ -1,5 +1,6 @@
 import { canonicalJson, sha256 } from '../lib/hash.js';
 import type { Config } from '../config/normalize.js';
+import { checkJobOptions, type CheckJobOptions } from '../queue/job-options.js';
 import type { CheckJobData } from '../queue/payload.js';
 
 /** One job scheduler as config wants it. */
@@ -9,12 +10,7 @@ export interface DesiredSchedule {
   pattern: string;
   tz: string;
   data: CheckJobData & { fingerprint: string };
-  opts: {
-    attempts: number;
-    backoff: { type: 'exponential'; delay: number };
-    removeOnComplete: { age: number; count: number };
-    removeOnFail: { age: number; count: number };
-  };
+  opts: CheckJobOptions;
 }
 
 const DAY = 24 * 3600;
@@ -73,13 +69,7 @@ function checkSchedules(config: Config): DesiredSchedule[] {
         pattern: c.cron,
         tz: config.timezone,
         data: { checkId: c.id, trigger: 'schedule' as const },
-        opts: {
-          attempts: c.retries,
-          backoff: { type: 'exponential' as const, delay: Math.round(c.retryDelaySeconds * 1000) },
-          // BullMQ keeps no lasting history (the ledger does); keep a little for debugging.
-          removeOnComplete: { age: 7 * DAY, count: 1000 },
-          removeOnFail: { age: 30 * DAY, count: 5000 },
-        },
+        opts: checkJobOptions(c, 'schedule'),
       };
       const fingerprint = sha256(canonicalJson(shape)).slice(0, 16);
       return { ...shape, data: { ...shape.data, fingerprint } };

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckHandler } from '../../jobs/types.js';
 import { verifyArchive } from '../../src/archive/verify.js';
 import type { CheckType } from '../../src/config/schema.js';
-import { attemptsOf, listResults } from '../../src/ledger/runs.js';
+import { attemptsOf, listResults, recordRunStarted } from '../../src/ledger/runs.js';
 import { verifyChain } from '../../src/ledger/verify.js';
 import { PermanentError } from '../../src/lib/errors.js';
 import { reconcile } from '../../src/producer/producer.js';
@@ -143,6 +143,20 @@ describe('check worker', () => {
     const finished = (await attemptsOf(e.ledger, 'logs', '2026-10')).filter((a) => a.event === 'finished');
     expect(finished.map((a) => a.status)).toEqual(['error', 'pass']);
     expect((finished[0]!.body as { error: string }).error).toMatch(/lost the lock .*lock:check:logs: it expired or was taken over/);
+  });
+
+  it('a job that kept dying mid-run is recorded inconclusive instead of starting again', async () => {
+    let calls = 0;
+    const e = await setup([{ id: 'logs', type: 'safety-logs', service: 'assistant', cron: '0 2 1 * *' }], { 'safety-logs': { type: 'safety-logs', run: async () => (calls++, fixed().run) as never } });
+    // Five starts of this job that never finished (each time the worker died): retries 3 + 2 allowed.
+    const period = { key: '2026-10', start: '2026-10-01T00:00:00.000+08:00', end: '2026-11-01T00:00:00.000+08:00' };
+    for (let i = 0; i < 5; i++) {
+      await recordRunStarted(e.ledger, { runId: `dead-${i}`, check: 'logs', type: 'safety-logs', service: 'assistant', period, scheduledAt: '2026-11-01T02:00:00.000+08:00', startedAt: 'x', attempt: 1, trigger: 'catch-up', jobId: 'stuck-1' });
+    }
+    await queue!.add('safety-logs', { checkId: 'logs', periodKey: '2026-10', scheduledAt: '2026-11-01T02:00:00+08:00', trigger: 'catch-up' }, { jobId: 'stuck-1', attempts: 3 });
+    const final = await until('a final result', async () => (await listResults(e.ledger, { check: 'logs' }))[0]);
+    expect(calls).toBe(0);
+    expect(final).toMatchObject({ status: 'inconclusive', error: expect.stringMatching(/^gave up after 5 attempts that never finished/) });
   });
 
   it('drops a job whose check left the config', async () => {
