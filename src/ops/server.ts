@@ -52,7 +52,7 @@ export async function startOpsServer(host: string, port: number, src: OpsSources
         const h = await health(src);
         res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(h.body));
       } else if (url === '/metrics') {
-        const text = await within(src.metrics.render({ ledger: src.ledger, queues: src.queues }), 'metrics');
+        const text = await src.metrics.render({ ledger: src.ledger, queues: src.queues }, TIMEOUT_MS);
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text);
       } else {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /healthz or /metrics\n');
