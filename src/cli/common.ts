@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { assertRedisReachable, commandConnection } from '../queue/connection.js';
 import { CHECK_QUEUE } from '../queue/names.js';
 import { loadConfig } from '../config/load.js';
@@ -14,6 +14,12 @@ export interface CliContext {
   clock: Clock;
   logger: Logger;
   out: (text: string) => void;
+  /** A warning for the person at the terminal (stderr), apart from the output a script reads. */
+  warn?: (text: string) => void;
+}
+
+export function warn(ctx: CliContext, text: string): void {
+  (ctx.warn ?? ((t: string) => process.stderr.write(`dossier: warning: ${t}\n`)))(text);
 }
 
 export interface CommonOptions {
@@ -27,6 +33,28 @@ export function configOption(): Option {
 
 export function jsonOption(): Option {
   return new Option('--json', 'print machine-readable JSON');
+}
+
+/**
+ * Option-argument parsers. Commander reports what they throw as "option '--x <n>' argument 'abc'
+ * is invalid. <message>" and main() maps it to exit 2, so the message only says what is allowed.
+ */
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('Write a positive whole number, e.g. 20.');
+  return n;
+}
+
+/** Longest wait an option accepts; also keeps timers below Node's 2^31 ms limit (≈ 24.8 days), past which they fire at once. */
+export const MAX_SECONDS = 86_400;
+
+/** A number of seconds, more than 0 and at most one day (fractions allowed: 0.5). */
+export function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > MAX_SECONDS) {
+    throw new InvalidArgumentError(`Write a number of seconds greater than 0 and at most ${MAX_SECONDS} (one day), e.g. 60.`);
+  }
+  return n;
 }
 
 export function defaultContext(): CliContext {

@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/load.js';
 import { DossierError, ExitCode, errorMessage } from '../lib/errors.js';
 import { defaultContext, type CliContext, type CommandRegistrar } from './common.js';
 /**
@@ -23,10 +22,13 @@ const commands: Record<string, () => Promise<CommandRegistrar>> = {
   export: async () => (await import('./commands/export.js')).registerExport,
 };
 
+/** Exit code of an error no code path expected (a bug): EX_SOFTWARE of sysexits.h. */
+export const INTERNAL_ERROR = 70;
+
 /**
  * Entry point: parses arguments, runs one command, maps what went wrong to the exit codes of
- * spec section 7 (0 ok, 1 checked and not OK, 2 usage/config, 3 dependency unreachable). Only
- * this function prints errors; everything below throws.
+ * spec section 7 (0 ok, 1 checked and not OK, 2 usage/config, 3 dependency unreachable) and 70
+ * for an internal error. Only this function prints errors; everything below throws.
  */
 export async function main(argv: string[], ctx: CliContext = defaultContext()): Promise<number> {
   let exitCode: number = ExitCode.ok;
@@ -46,16 +48,13 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
     if (err instanceof CommanderError) {
       return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? ExitCode.ok : ExitCode.usage;
     }
-    if (err instanceof ConfigError) {
-      process.stderr.write(`dossier: ${err.message}\n`);
-      return err.exitCode;
-    }
     if (err instanceof DossierError) {
       process.stderr.write(`dossier: ${err.message}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`dossier: unexpected error: ${errorMessage(err)}\n(set DOSSIER_LOG_LEVEL=debug for details)\n`);
-    ctx.logger.debug({ err }, 'unexpected error');
-    return ExitCode.notOk;
+    // Not 1: that code means "checked and not OK", and a script must not read a crash as a finding.
+    process.stderr.write(`dossier: internal error: ${errorMessage(err)} (a bug; please report it with DOSSIER_LOG_LEVEL=debug output)\n`);
+    ctx.logger.debug({ err }, 'internal error');
+    return INTERNAL_ERROR;
   }
 }

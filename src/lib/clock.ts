@@ -12,7 +12,10 @@ export const systemClock: Clock = {
   now: () => DateTime.now(),
 };
 
-/** A clock that stands still until moved; for tests and `run --at`. */
+/**
+ * A clock that stands still until moved; for tests and benchmarks. (`run --at` does not use it: it passes the
+ * instant as the run's scheduled time, while the clock keeps stamping real start and end times.)
+ */
 export class FixedClock implements Clock {
   private current: DateTime;
   constructor(at: DateTime | string) {

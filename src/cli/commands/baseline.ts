@@ -39,7 +39,7 @@ export const registerBaseline: CommandRegistrar = (program, ctx) => {
       if (archived) ctx.out(say(l, `  原基线已存档：${archived.path}（sha256 ${archived.sha256}）`, `  previous baseline archived: ${archived.path} (sha256 ${archived.sha256})`));
       ctx.out(
         out.resolvedCases.length
-          ? say(l, `  已关闭 ${out.resolvedCases.length} 个案件：${out.resolvedCases.join(', ')}`, `  resolved ${out.resolvedCases.length} case(s): ${out.resolvedCases.join(', ')}`)
+          ? say(l, `  已解决 ${out.resolvedCases.length} 个案件：${out.resolvedCases.join(', ')}`, `  resolved ${out.resolvedCases.length} case(s): ${out.resolvedCases.join(', ')}`)
           : say(l, '  没有待关闭的案件', '  no open cases to resolve'),
       );
     });

@@ -1,6 +1,7 @@
 import { calendarFor } from '../../calendar/workdays.js';
 import { caseHistory, findCase, listCases, type CaseRecord } from '../../ledger/cases.js';
 import { say, type Locale } from '../../lib/i18n.js';
+import { stateLabel } from '../../lib/labels.js';
 import { configOption, jsonOption, readConfig, table, withLedger, type CommandRegistrar, type CommonOptions } from '../common.js';
 
 interface CasesOptions extends CommonOptions {
@@ -9,8 +10,8 @@ interface CasesOptions extends CommonOptions {
   check?: string;
 }
 
-const STATE_ZH: Record<string, string> = { open: '待处理', acknowledged: '已确认', resolved: '已关闭' };
-const REASON_ZH: Record<string, string> = { reverted: '已撤回', resolved: '已解决', 'baseline-accepted': '已完成变更备案' };
+/** How a resolved case was closed; its state word comes from the shared table. */
+const REASON_ZH: Record<string, string> = { reverted: '已撤回', 'baseline-accepted': '已完成变更备案' };
 
 /**
  * `dossier cases [id]`: cases with their state and deadline, or one case with its history.
@@ -46,28 +47,29 @@ export const registerCases: CommandRegistrar = (program, ctx) => {
         }
         const cases = await listCases(ledger, { open: opts.open, service: opts.service, check: opts.check });
         if (opts.json) return ctx.out(JSON.stringify(cases, null, 2));
-        if (cases.length === 0) return ctx.out(say(l, opts.open ? '没有待处理的案件' : '还没有案件', opts.open ? 'No open cases' : 'No cases yet'));
+        if (cases.length === 0) return ctx.out(say(l, opts.open ? '没有未解决的案件' : '还没有案件', opts.open ? 'No open cases' : 'No cases yet'));
         ctx.out(
           table([
             [say(l, '案件', 'case'), say(l, '状态', 'state'), say(l, '检查', 'check'), say(l, '事项', 'what'), say(l, '首次发现', 'first seen'), say(l, '截止', 'deadline'), ''],
-            ...cases.map((c) => [c.caseId, stateLabel(l, c), c.check, c.title, c.firstSeen, c.deadline, timing(c)]),
+            ...cases.map((c) => [c.caseId, caseStateLabel(l, c), c.check, c.title, c.firstSeen, c.deadline, timing(c)]),
           ]),
         );
       });
     });
 };
 
-function stateLabel(l: Locale, c: CaseRecord): string {
-  if (c.state === 'resolved') {
-    const reason = c.resolution?.reason ?? 'resolved';
-    return l === 'en' ? `resolved (${reason})` : `${STATE_ZH.resolved}（${REASON_ZH[reason] ?? reason}）`;
-  }
-  return l === 'en' ? c.state : STATE_ZH[c.state]!;
+/** The shared state word (src/lib/labels.ts, as in emails and the review package), plus how a resolved case was closed. */
+function caseStateLabel(l: Locale, c: CaseRecord): string {
+  const state = stateLabel(l, c.state);
+  if (c.state !== 'resolved') return state;
+  const reason = c.resolution?.reason;
+  if (!reason || reason === 'resolved') return state;
+  return say(l, `${state}（${REASON_ZH[reason] ?? reason}）`, `${state} (${reason})`);
 }
 
 function detail(l: Locale, c: CaseRecord, history: Awaited<ReturnType<typeof caseHistory>>, timing: string): string {
   const lines = [
-    `${c.caseId}  ${stateLabel(l, c)}${timing ? ` · ${timing}` : ''}`,
+    `${c.caseId}  ${caseStateLabel(l, c)}${timing ? ` · ${timing}` : ''}`,
     `  ${c.title}`,
     `  ${say(l, '检查', 'check')} ${c.check} · ${say(l, '服务', 'service')} ${c.service} · ${say(l, '代码', 'code')} ${c.code}`,
     `  ${say(l, '首次发现', 'first seen')} ${c.firstSeen} · ${say(l, '截止', 'deadline')} ${c.deadline}${c.deadlineRule ? say(l, `（${c.deadlineRule.workingDays} 个工作日）`, ` (${c.deadlineRule.workingDays} working days)`) : ''}`,

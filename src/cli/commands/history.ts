@@ -1,6 +1,6 @@
 import { listResults } from '../../ledger/runs.js';
 import { say } from '../../lib/i18n.js';
-import { configOption, jsonOption, readConfig, table, withLedger, type CommandRegistrar, type CommonOptions } from '../common.js';
+import { configOption, jsonOption, positiveInteger, readConfig, table, withLedger, type CommandRegistrar, type CommonOptions } from '../common.js';
 import { statusLabel } from '../format.js';
 
 /** `dossier history`: past runs, newest first. */
@@ -10,7 +10,7 @@ export const registerHistory: CommandRegistrar = (program, ctx) => {
     .description('past runs, newest first')
     .option('--check <id>', 'only this check')
     .option('--service <id>', 'only this service')
-    .option('--limit <n>', 'how many', (v) => Number(v), 20)
+    .option('--limit <n>', 'how many runs to show', positiveInteger, 20)
     .option('--all-attempts', 'include attempts that failed and were retried')
     .addOption(configOption())
     .addOption(jsonOption())

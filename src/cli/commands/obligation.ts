@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { currentDue, dueCoveredBy, localDate } from '../../calendar/due-dates.js';
 import { findService } from '../../config/normalize.js';
 import { isoDate } from '../../config/schema.js';
@@ -6,6 +5,7 @@ import { obligationCompletions, recordObligationDone } from '../../ledger/obliga
 import { UsageError } from '../../lib/errors.js';
 import { say } from '../../lib/i18n.js';
 import { configOption, jsonOption, readConfig, withLedger, type CommandRegistrar, type CommonOptions } from '../common.js';
+import { whoAmI } from '../who.js';
 
 interface DoneOptions extends CommonOptions {
   on: string;
@@ -52,7 +52,7 @@ export const registerObligation: CommandRegistrar = (program, ctx) => {
         }
         const covers = dueCoveredBy(o.due, completions, opts.on);
         if (!covers) return { recorded: false as const, latest, nextDue: null };
-        const done = { service: service.id, obligation: o.id, covers, completedOn: opts.on, by: opts.by ?? safeUser(), ...(opts.note ? { note: opts.note } : {}) };
+        const done = { service: service.id, obligation: o.id, covers, completedOn: opts.on, by: whoAmI(opts.by), ...(opts.note ? { note: opts.note } : {}) };
         await recordObligationDone(ledger, done);
         return { recorded: true as const, done, nextDue: currentDue(o.due, [...completions, done]) ?? null };
       });
@@ -76,11 +76,3 @@ export const registerObligation: CommandRegistrar = (program, ctx) => {
       );
     });
 };
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}

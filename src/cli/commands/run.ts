@@ -1,23 +1,21 @@
-import { userInfo } from 'node:os';
-import { QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { Archive } from '../../archive/store.js';
 import { parsePeriodKey, scheduledInstantFor } from '../../calendar/period.js';
 import { findCheck, PERIOD_KIND, type Config } from '../../config/normalize.js';
 import { findRun } from '../../ledger/runs.js';
-import { UnreachableError, UsageError } from '../../lib/errors.js';
+import { UsageError } from '../../lib/errors.js';
 import { say } from '../../lib/i18n.js';
 import type { Result } from '../../lib/result.js';
 import { inlineDispatch } from '../../notify/inline.js';
 import { createNotifier } from '../../notify/pipeline.js';
 import { Transports } from '../../notify/transports/index.js';
-import { CHECK_QUEUE } from '../../queue/names.js';
 import type { CheckJobData } from '../../queue/payload.js';
 import { resolveRun, runCheck } from '../../../workers/run-check.js';
-import type { CheckJobReturn } from '../../../workers/check-worker.js';
-import { configOption, jsonOption, readConfig, withCheckQueue, withLedger, type CliContext, type CommandRegistrar, type CommonOptions } from '../common.js';
+import { lockForLocalRun } from '../check-lock.js';
+import { configOption, jsonOption, positiveSeconds, readConfig, warn, withCheckQueue, withLedger, type CliContext, type CommandRegistrar, type CommonOptions } from '../common.js';
 import { exitCodeFor, formatResult } from '../format.js';
+import { JobWatch } from '../job-watch.js';
+import { whoAmI } from '../who.js';
 
 interface RunOptions extends CommonOptions {
   period?: string;
@@ -41,7 +39,7 @@ export const registerRun: CommandRegistrar = (program, ctx, setExit) => {
     .option('--at <iso>', 'run as if scheduled at this instant (ISO-8601; without offset: in the config timezone)')
     .option('--wait', 'wait for the worker and print the result')
     .option('--local', 'run in this process instead of through the daemon')
-    .option('--timeout <seconds>', 'with --wait: give up after this long', (v) => Number(v), 600)
+    .option('--timeout <seconds>', 'with --wait: give up after this many seconds', positiveSeconds, 600)
     .addOption(configOption())
     .addOption(jsonOption())
     .action(async (checkId: string, opts: RunOptions) => {
@@ -71,6 +69,16 @@ function instantFor(config: Config, checkId: string, opts: RunOptions, ctx: CliC
 }
 
 async function runLocal(config: Config, ctx: CliContext, checkId: string, scheduledAt: DateTime, periodKey?: string): Promise<Result> {
+  resolveRun(config, { checkId, scheduledAt, periodKey }); // a bad --period is a usage error before Redis is asked
+  const lock = await lockForLocalRun(config, checkId, (text) => warn(ctx, text));
+  try {
+    return await recordLocalRun(config, ctx, checkId, scheduledAt, periodKey);
+  } finally {
+    await lock.release();
+  }
+}
+
+function recordLocalRun(config: Config, ctx: CliContext, checkId: string, scheduledAt: DateTime, periodKey?: string): Promise<Result> {
   return withLedger(config, ctx, async (ledger) => {
     // Emails go out from this process too (one attempt); what cannot go now stays pending for the daemon.
     const env = { config: () => config, ledger, clock: ctx.clock, logger: ctx.logger };
@@ -88,14 +96,12 @@ async function runLocal(config: Config, ctx: CliContext, checkId: string, schedu
 
 async function runViaDaemon(config: Config, ctx: CliContext, checkId: string, scheduledAt: DateTime, opts: RunOptions): Promise<Result | undefined> {
   const { check, period } = resolveRun(config, { checkId, scheduledAt, periodKey: opts.period });
-  const data: CheckJobData = { checkId, scheduledAt: scheduledAt.toISO()!, periodKey: period.key, trigger: 'manual', requestedBy: safeUser() };
+  const data: CheckJobData = { checkId, scheduledAt: scheduledAt.toISO()!, periodKey: period.key, trigger: 'manual', requestedBy: whoAmI() };
   const jobId = `manual.${check.id}.${period.key}.${Date.now()}`;
   return withCheckQueue(config, async (queue) => {
     // Subscribe before adding, so a fast worker cannot finish the job before we listen.
-    const eventsConnection = opts.wait ? new Redis(config.redis.url, { maxRetriesPerRequest: null }) : undefined;
-    const events = eventsConnection ? new QueueEvents(CHECK_QUEUE, { connection: eventsConnection, prefix: config.redis.prefix }) : undefined;
+    const watch = opts.wait ? await JobWatch.open(config, ctx.logger) : undefined;
     try {
-      if (events) await events.waitUntilReady();
       const job = await queue.add(check.type, data, {
         jobId,
         attempts: check.retries,
@@ -103,34 +109,29 @@ async function runViaDaemon(config: Config, ctx: CliContext, checkId: string, sc
         removeOnComplete: { age: 3600 },
         removeOnFail: { age: 7 * 24 * 3600 },
       });
-      if (!events) {
+      if (!watch) {
         ctx.out(opts.json ? JSON.stringify({ jobId: job.id, check: check.id, period: period.key, queued: true }) : say(config.locale, `已加入队列：${job.id}（用 --wait 等待结果）`, `Queued ${job.id} (use --wait to wait for the result)`));
         return undefined;
       }
-      let ret: CheckJobReturn;
-      try {
-        ret = (await job.waitUntilFinished(events, opts.timeout * 1000)) as CheckJobReturn;
-      } catch (err) {
-        if (String(err).includes('timed out')) {
-          throw new UnreachableError('worker', `no worker finished ${job.id} within ${opts.timeout}s; is the daemon running (\`npm start\` / \`dossier start\`)? Or use --local`);
-        }
-        throw err;
+      const ret = await watch.finished(job, check.id, opts.timeout);
+      if (!ret?.runId) {
+        const why = ret?.skipped === 'not-in-config' ? `its config has no enabled check "${check.id}"` : `job ${job.id}: ${ret?.skipped ?? 'no reason given'}`;
+        throw new UsageError(
+          `the daemon did not run ${check.id} (${why}); run this command with the daemon's config (--config / DOSSIER_CONFIG), or reload the daemon (SIGHUP) after editing that config`,
+        );
       }
-      if (!ret?.runId) throw new Error(`job ${job.id} finished without a run id (${ret?.skipped ?? 'no reason given'})`);
-      const result = await withLedger(config, ctx, (ledger) => findRun(ledger, ret.runId!));
-      if (!result) throw new Error(`run ${ret.runId} is not in the ledger at ${config.ledger.url}; does this command use the daemon's config?`);
-      return result;
+      const runId = ret.runId;
+      return await withLedger(config, ctx, async (ledger) => {
+        const result = await findRun(ledger, runId);
+        if (!result) {
+          throw new UsageError(
+            `run ${runId} is not in the ${ledger.description}: the daemon recorded it in another ledger; run this command with the daemon's config (--config / DOSSIER_CONFIG)`,
+          );
+        }
+        return result;
+      });
     } finally {
-      if (events) await events.close();
-      eventsConnection?.disconnect();
+      await watch?.close();
     }
   });
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { startDaemon, type Role } from '../../../workers/daemon.js';
 import { createLogger } from '../../lib/logger.js';
-import { configOption, type CommandRegistrar, type CommonOptions } from '../common.js';
+import { configOption, positiveSeconds, type CommandRegistrar, type CommonOptions } from '../common.js';
 
 /**
  * `dossier start`: runs until SIGTERM/SIGINT. The first signal drains (running checks finish,
@@ -13,7 +13,7 @@ export const registerStart: CommandRegistrar = (program) => {
     .description('run the daemon (scheduler and workers)')
     .addOption(configOption())
     .addOption(new Option('--role <role>', 'which part to run').choices(['all', 'scheduler', 'worker']).default('all'))
-    .addOption(new Option('--drain-timeout <seconds>', 'how long SIGTERM waits for running checks').default('60').argParser(Number))
+    .addOption(new Option('--drain-timeout <seconds>', 'seconds SIGTERM waits for running checks').default(60).argParser(positiveSeconds))
     .action(async (opts: CommonOptions & { role: Role; drainTimeout: number }) => {
       const logger = createLogger();
       const daemon = await startDaemon({ configPath: opts.config, role: opts.role, logger, drainTimeoutMs: opts.drainTimeout * 1000 });

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { UsageError } from '../../lib/errors.js';
 import { say, type Locale } from '../../lib/i18n.js';
-import { label } from '../../notify/templates/labels.js';
+import { stateLabel } from '../../lib/labels.js';
 import { readinessText } from '../../notify/templates/pre-review.js';
 import { buildStatus, type NotificationBrief, type StatusReport } from '../../report/status.js';
 import { configOption, jsonOption, readConfig, table, withLedger, type CommandRegistrar, type CommonOptions } from '../common.js';
@@ -49,7 +49,7 @@ export function formatStatus(l: Locale, r: StatusReport): string {
           s.checks.map((c) => [
             c.id,
             c.last ? c.last.period : '-',
-            c.last ? label(l, c.last.status) : label(l, 'never-run'),
+            c.last ? stateLabel(l, c.last.status) : stateLabel(l, 'never-run'),
             c.last ? c.last.finishedAt.slice(0, 16).replace('T', ' ') : '',
             [c.enabled ? '' : say(l, '已停用', 'disabled'), c.muted ? say(l, '已静音', 'muted') : ''].filter(Boolean).join(' '),
           ]),
@@ -58,7 +58,7 @@ export function formatStatus(l: Locale, r: StatusReport): string {
       ),
     );
     out.push(say(l, `  未结案件（${s.openCases.length}）：`, `  Open cases (${s.openCases.length}):`));
-    for (const c of s.openCases) out.push(`    ${c.deadline ?? '-'}  ${c.title}  (${label(l, c.state)})`);
+    for (const c of s.openCases) out.push(`    ${c.deadline ?? '-'}  ${c.title}  (${stateLabel(l, c.state)})`);
     out.push(...notificationLines(l, s.notifications.failed, s.notifications.retrying));
     if (s.readiness) out.push(...readinessText(l, s.readiness).map((line) => `  ${line}`));
   }

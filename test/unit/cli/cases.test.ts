@@ -31,6 +31,9 @@ describe('dossier cases / ack / baseline accept', () => {
     for (const c of cases) expect(list.out).toContain(c.caseId);
     expect(list.out).toContain('新增功能「文生图」(image-gen)');
     expect(list.out).toContain('剩 10 个工作日');
+    // State words from the shared table (src/lib/labels.ts), as emails and the review package write them.
+    expect(list.out).toContain('未处理');
+    expect(list.out).not.toMatch(/待处理|已关闭/);
 
     const id = cases[0]!.caseId;
     const ack = await cli('ack', id.slice(0, 7), '--note', '变更备案材料已提交', '--by', 'zhang.ops');
@@ -47,8 +50,11 @@ describe('dossier cases / ack / baseline accept', () => {
     const accepted = await cli('baseline', 'accept', 'assistant', '--ref', 'Beijing-XiaoZhi-20250315-BG01', '--by', 'li.legal');
     expect(accepted.code).toBe(0);
     expect(accepted.out).toContain('第 1 版，备案编号 Beijing-XiaoZhi-20250315-BG01');
-    expect(accepted.out).toContain('已关闭 2 个案件');
-    expect((await cli('cases', '--open')).out).toContain('没有待处理的案件');
+    expect(accepted.out).toContain('已解决 2 个案件');
+    expect((await cli('cases', '--open')).out).toContain('没有未解决的案件');
+    const closed = await cli('cases');
+    expect(closed.out).toContain('已解决（已完成变更备案）');
+    expect(closed.out).not.toMatch(/待处理|已关闭/);
     const after = JSON.parse((await cli('cases', '--json')).out) as CaseRecord[];
     expect(after.map((c) => c.resolution)).toEqual([
       expect.objectContaining({ reason: 'baseline-accepted', ref: 'Beijing-XiaoZhi-20250315-BG01', by: 'li.legal' }),
