@@ -7,7 +7,7 @@ import { attemptsOf, latestResult } from '../src/ledger/runs.js';
 import type { Result } from '../src/lib/result.js';
 import { logQueueError } from '../src/queue/connection.js';
 import { tryLock } from '../src/queue/lock.js';
-import { CHECK_QUEUE } from '../src/queue/names.js';
+import { CHECK_QUEUE, checkLockKey } from '../src/queue/names.js';
 import { checkJobData, scheduledInstantOf } from '../src/queue/payload.js';
 import { resolveRun, runCheck, type RunDeps } from './run-check.js';
 
@@ -68,7 +68,7 @@ export function startCheckWorker(opts: CheckWorkerOptions): CheckWorker {
     }
     const scheduledAt = scheduledInstantOf(job, data, deps.config.timezone);
     // Outlives a dead holder by about one stalled interval, so the re-run of its job finds it free.
-    const lock = await tryLock(opts.lockConnection, `${opts.prefix}:lock:check:${check.id}`, stalledMs);
+    const lock = await tryLock(opts.lockConnection, checkLockKey(opts.prefix, check.id), stalledMs);
     if (!lock) {
       const wait = opts.overlapRetryMs ?? OVERLAP_RETRY_MS;
       log.debug({ retryInMs: wait }, 'another run of this check is in progress; waiting');

@@ -1,17 +1,9 @@
 import type { Config } from '../config/normalize.js';
 import { UsageError, errorCode, errorMessage } from '../lib/errors.js';
-import { redactUrl } from '../lib/logger.js';
+import { redactUrl } from '../lib/redact.js';
 import { commandConnection } from '../queue/connection.js';
+import { checkLockKey } from '../queue/names.js';
 import { tryLock } from '../queue/lock.js';
-
-/**
- * The key of the per-check lock a worker holds while it runs a check (workers/check-worker.ts
- * builds the same key). Two runs of one check never overlap (spec section 5) only if every
- * runner, the daemon's workers and `run --local` alike, takes it.
- */
-export function checkLockKey(prefix: string, checkId: string): string {
-  return `${prefix}:lock:check:${checkId}`;
-}
 
 export interface LocalRunLock {
   release(): Promise<void>;

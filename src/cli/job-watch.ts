@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config/normalize.js';
 import { DossierError, ExitCode, UnreachableError, errorCode, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { redactUrl } from '../lib/logger.js';
+import { redactUrl } from '../lib/redact.js';
 import { logQueueError, redisHint } from '../queue/connection.js';
 import { CHECK_QUEUE } from '../queue/names.js';
 import type { CheckJobReturn } from '../../workers/check-worker.js';

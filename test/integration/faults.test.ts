@@ -189,7 +189,8 @@ describe('faults', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/^dossier_runs_total\{check="assistant-policy-freshness",status="pass"\} 1$/m);
     expect(metrics).toMatch(/^dossier_run_duration_seconds_count\{check="assistant-policy-freshness"\} 1$/m);
-    expect(metrics).toMatch(/^dossier_last_success_timestamp_seconds\{check="assistant-policy-freshness",status="pass"\} \d+/m);
+    expect(metrics).toMatch(/^dossier_last_success_timestamp_seconds\{check="assistant-policy-freshness"\} \d+/m);
+    expect(metrics).toMatch(/^dossier_scrape_errors\{section="redis"\} 0$/m);
     expect(metrics).toMatch(/^dossier_queue_jobs\{queue="checks",state="waiting"\} \d+$/m);
     expect(metrics).toMatch(/^dossier_queue_jobs\{queue="notifications",state="delayed"\} \d+$/m);
     expect(metrics).toMatch(/^dossier_notifications_total\{outcome="sent"\} 1$/m);
@@ -200,6 +201,11 @@ describe('faults', () => {
     const down = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(down.status).toBe(503);
     expect(((await down.json()) as { redis: string }).redis).toMatch(/^error: /);
+    // With Redis down, the ledger's series still come through, and the scrape says what did not.
+    const partial = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(partial).toMatch(/^dossier_last_success_timestamp_seconds\{check="assistant-policy-freshness"\} \d+/m);
+    expect(partial).toMatch(/^dossier_scrape_errors\{section="redis"\} 1$/m);
+    expect(partial).toMatch(/^dossier_scrape_errors\{section="ledger"\} 0$/m);
     expect(await freePort()).toBeGreaterThan(0);
   });
 });

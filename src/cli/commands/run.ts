@@ -9,6 +9,7 @@ import type { Result } from '../../lib/result.js';
 import { inlineDispatch } from '../../notify/inline.js';
 import { createNotifier } from '../../notify/pipeline.js';
 import { Transports } from '../../notify/transports/index.js';
+import { checkJobOptions } from '../../queue/job-options.js';
 import type { CheckJobData } from '../../queue/payload.js';
 import { resolveRun, runCheck } from '../../../workers/run-check.js';
 import { lockForLocalRun } from '../check-lock.js';
@@ -102,13 +103,7 @@ async function runViaDaemon(config: Config, ctx: CliContext, checkId: string, sc
     // Subscribe before adding, so a fast worker cannot finish the job before we listen.
     const watch = opts.wait ? await JobWatch.open(config, ctx.logger) : undefined;
     try {
-      const job = await queue.add(check.type, data, {
-        jobId,
-        attempts: check.retries,
-        backoff: { type: 'exponential', delay: Math.round(check.retryDelaySeconds * 1000) },
-        removeOnComplete: { age: 3600 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      });
+      const job = await queue.add(check.type, data, { ...checkJobOptions(check, 'manual'), jobId });
       if (!watch) {
         ctx.out(opts.json ? JSON.stringify({ jobId: job.id, check: check.id, period: period.key, queued: true }) : say(config.locale, `已加入队列：${job.id}（用 --wait 等待结果）`, `Queued ${job.id} (use --wait to wait for the result)`));
         return undefined;
