@@ -8,6 +8,7 @@ import { openLedger } from '../src/ledger/open.js';
 import { ResultSpool } from '../src/ledger/spool.js';
 import { systemClock, type Clock } from '../src/lib/clock.js';
 import { DossierError, ExitCode, errorCode, errorMessage } from '../src/lib/errors.js';
+import { canonicalJson } from '../src/lib/hash.js';
 import type { Logger } from '../src/lib/logger.js';
 import { DaemonMetrics } from '../src/ops/metrics.js';
 import { startOpsServer } from '../src/ops/server.js';
@@ -152,12 +153,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       },
       httpPort,
       async reload() {
+        let next: Config;
         try {
-          config = loadConfig(opts.configPath);
+          next = loadConfig(opts.configPath);
         } catch (err) {
           logger.error({ err: errorMessage(err) }, 'config reload failed; keeping the previous config');
           return;
         }
+        config = keepRestartOnly(config, next, logger);
         await scheduler?.reload();
       },
       async stop() {
@@ -173,6 +176,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await release();
     throw err;
   }
+}
+
+/**
+ * Settings bound at start (connections, the ledger, where evidence goes, the ops port, worker
+ * and scheduler timing) keep their running values on SIGHUP: a half-applied change (evidence in a
+ * new directory, results in the old ledger) would be worse than none. They are named in the log.
+ */
+const RESTART_ONLY = ['redis', 'ledger', 'archive', 'dataDir', 'outboxDir', 'http', 'workers', 'scheduler'] as const;
+
+export function keepRestartOnly(running: Config, next: Config, logger: Logger): Config {
+  const changed = RESTART_ONLY.filter((k) => canonicalJson(running[k]) !== canonicalJson(next[k]));
+  if (changed.length) logger.warn({ keys: changed }, 'these settings take effect only after a restart; keeping the running values');
+  return { ...next, ...Object.fromEntries(RESTART_ONLY.map((k) => [k, running[k]])) } as Config;
 }
 
 /** A repaired schedule is logged and emailed to ops (once per check and day). */

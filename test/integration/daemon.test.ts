@@ -40,6 +40,11 @@ describe('dossier start (a real daemon process)', () => {
     const queue = new Queue(CHECK_QUEUE, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
     expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['assistant-policy-freshness', 'second']);
 
+    // A setting bound at start (the archive directory) is kept, and the log says so.
+    writeConfig(dir, { ...cfg, archive: { dir: '../elsewhere' } });
+    daemon.kill('SIGHUP');
+    await daemon.waitForLog(/"keys":\["archive"\].*take effect only after a restart/);
+
     // An invalid config on SIGHUP is logged; the daemon keeps running on the old one.
     writeConfig(dir, cfg);
     const { writeFileSync } = await import('node:fs');
