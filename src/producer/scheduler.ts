@@ -11,6 +11,7 @@ import { catchUpDigest } from './digest-catch-up.js';
 import { desiredSchedules } from './desired.js';
 import { LeaderElection } from './leader.js';
 import { existingSchedules, reconcile } from './producer.js';
+import { schedulerLeaseKey } from '../queue/names.js';
 import { scheduleProblems, type ScheduleProblem } from './watchdog.js';
 
 export interface ScheduleAlert extends ScheduleProblem {
@@ -54,7 +55,7 @@ export class SchedulerRole {
     const cfg = opts.config();
     this.election = new LeaderElection({
       redis: opts.redis,
-      key: `${cfg.redis.prefix}:leader:scheduler`,
+      key: schedulerLeaseKey(cfg.redis.prefix),
       leaseMs: cfg.scheduler.leaseSeconds * 1000,
       logger: opts.logger,
       onElected: () => this.elected(),

@@ -6,3 +6,8 @@ export const NOTIFY_QUEUE = 'notifications';
 export function checkLockKey(prefix: string, checkId: string): string {
   return `${prefix}:lock:check:${checkId}`;
 }
+
+/** The lease of the one active scheduler (reconcile, catch-up, watchdog). */
+export function schedulerLeaseKey(prefix: string): string {
+  return `${prefix}:leader:scheduler`;
+}

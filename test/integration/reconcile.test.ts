@@ -89,6 +89,14 @@ describe('reconcile against Redis', () => {
     expect((await runCli(['reconcile', '--config', path])).stdout).toMatch(/\+ assistant-policy-freshness/);
     expect((await runCli(['reconcile', '--config', path, '--json'])).stdout).toMatch(/"unchanged": \[\s*"assistant-policy-freshness"\s*\]/);
     expect(await queue.getJobSchedulersCount()).toBe(1);
+
+    // A running scheduler holds the lease: the command leaves the writing to it.
+    await client.set('rec3:leader:scheduler', 'a-daemon', 'PX', 30_000);
+    const refused = await runCli(['reconcile', '--config', path]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/a running scheduler holds the lease \(rec3:leader:scheduler\).*send it SIGHUP/);
+    expect((await runCli(['reconcile', '--dry-run', '--config', path])).code).toBe(0);
+    expect(await client.get('rec3:leader:scheduler')).toBe('a-daemon'); // untouched
     await queue.close();
   });
 });

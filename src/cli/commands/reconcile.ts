@@ -1,4 +1,8 @@
+import { UsageError } from '../../lib/errors.js';
 import { say } from '../../lib/i18n.js';
+import { commandConnection } from '../../queue/connection.js';
+import { tryLock } from '../../queue/lock.js';
+import { schedulerLeaseKey } from '../../queue/names.js';
 import { reconcile } from '../../producer/producer.js';
 import { planIsEmpty } from '../../producer/plan.js';
 import { configOption, jsonOption, readConfig, withCheckQueue, type CommandRegistrar, type CommonOptions } from '../common.js';
@@ -13,7 +17,29 @@ export const registerReconcile: CommandRegistrar = (program, ctx) => {
     .option('--dry-run', 'print the plan without changing Redis')
     .action(async (opts: CommonOptions & { dryRun?: boolean }) => {
       const config = readConfig(opts);
-      const plan = await withCheckQueue(config, (queue) => reconcile(config, queue, ctx.logger, { dryRun: opts.dryRun }));
+      const plan = await withCheckQueue(config, async (queue) => {
+        if (opts.dryRun) return reconcile(config, queue, ctx.logger, { dryRun: true });
+        // Only the lease holder writes schedules (concurrent upserts have duplicated schedulers in
+        // BullMQ): take the lease for this one pass, or leave the work to the running scheduler.
+        const redis = commandConnection(config.redis.url);
+        redis.on('error', () => undefined);
+        try {
+          await redis.connect();
+          const lease = await tryLock(redis, schedulerLeaseKey(config.redis.prefix), 30_000);
+          if (!lease) {
+            throw new UsageError(
+              `a running scheduler holds the lease (${schedulerLeaseKey(config.redis.prefix)}) and applies the config itself: send it SIGHUP (kill -HUP <pid>) after editing the file, or use --dry-run to see the plan`,
+            );
+          }
+          try {
+            return await reconcile(config, queue, ctx.logger);
+          } finally {
+            await lease.release();
+          }
+        } finally {
+          if (redis.status !== 'end') redis.disconnect();
+        }
+      });
       const summary = {
         dryRun: Boolean(opts.dryRun),
         added: plan.add.map((d) => ({ id: d.id, cron: d.pattern, tz: d.tz })),
