@@ -39,7 +39,7 @@ export async function sha256File(path: string): Promise<{ sha256: string; bytes:
 export async function verifyArchive(ledger: Ledger, archive: Archive): Promise<ArchiveReport> {
   const report: ArchiveReport = { runs: 0, files: 0, problems: [], notes: [] };
   const referenced = new Set<string>();
-  const rows = await ledger.query<{ body: string }>("SELECT body FROM runs WHERE event = 'finished' ORDER BY seq");
+  const rows = await ledger.query<{ body: string }>("SELECT body FROM runs WHERE event IN ('finished', 'superseded') ORDER BY seq");
   // Events may carry evidence too (an accepted baseline archives the versions it replaced).
   const events = await ledger.query<{ body: string }>('SELECT body FROM events ORDER BY seq');
   for (const row of [...rows, ...events]) {

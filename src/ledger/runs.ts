@@ -3,7 +3,8 @@ import { parseBody, type AppendInput, type Ledger } from './ledger.js';
 
 /**
  * Runs in the ledger: every attempt is a 'started' row and then a 'finished' row (or an
- * 'interrupted' row when its worker died). Nothing is updated in place; "the result of a
+ * 'interrupted' row when its worker died, or a 'superseded' row for a spooled result that
+ * arrived after a newer run of its period). Nothing is updated in place; "the result of a
  * period" is the latest final attempt (view latest_runs).
  */
 
@@ -68,13 +69,20 @@ function finishedRow(result: Result): AppendInput {
   };
 }
 
-/** Records `result` unless its run already has a finished row (a spooled result flushed twice). */
+/**
+ * Records a result that arrives late (from the spool) unless its run already has a finished row
+ * (a spool flushed twice). If the period got a newer final result meanwhile (catch-up ran it
+ * again elsewhere), the late one is recorded as `superseded`: kept in the chain with its
+ * evidence, but not "the result" of the period.
+ */
 export async function recordRunFinishedOnce(ledger: Ledger, result: Result): Promise<boolean> {
   return ledger.transaction(async (tx) => {
     await tx.lock();
-    const [existing] = await tx.query("SELECT 1 AS x FROM runs WHERE run_id = ? AND event = 'finished'", [result.runId]);
+    const [existing] = await tx.query("SELECT 1 AS x FROM runs WHERE run_id = ? AND event IN ('finished', 'superseded')", [result.runId]);
     if (existing) return false;
-    await tx.append(finishedRow(result));
+    const newer = await tx.query<RunRow>('SELECT body FROM latest_runs WHERE check_id = ? AND period_key = ?', [result.check, result.period.key]);
+    const supersededBy = newer.map((r) => parseBody<Result>(r)).find((r) => Date.parse(r.startedAt) > Date.parse(result.startedAt));
+    await tx.append(supersededBy && result.status !== 'error' ? { ...finishedRow({ ...result, supersededBy: supersededBy.runId }), event: 'superseded' } : finishedRow(result));
     return true;
   });
 }

@@ -49,6 +49,8 @@ export interface Result {
   jobId?: string;
   /** Set when the attempt ended in an error (the message, never a stack or a secret). */
   error?: string;
+  /** A late result (from the spool) that a newer run of the same period had already replaced. */
+  supersededBy?: string;
   /**
    * Emails this run asked for, kept with the Result so a request is never lost between
    * recording the run and the notification intake (src/notify/recover.ts resubmits it).

@@ -35,6 +35,21 @@ describe('result spool', () => {
     expect(readdirSync(join(dir, 'spool'))).toEqual([]);
   });
 
+  it('a late result does not replace a newer one of the same period: recorded as superseded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spool-'));
+    ledger = await openLedger(`sqlite:${join(dir, 'dossier.db')}`, new FixedClock('2026-11-01T03:00:00+08:00'));
+    const spool = new ResultSpool(join(dir, 'spool'));
+    // Spooled at 02:05 by a worker that lost the database; catch-up ran the period again at 03:00.
+    await spool.put({ ...result('late'), startedAt: '2026-11-01T02:05:00+08:00', status: 'warn' });
+    const { recordRunFinished } = await import('../../../src/ledger/runs.js');
+    await recordRunFinished(ledger, { ...result('rerun'), startedAt: '2026-11-01T03:00:00+08:00', status: 'pass' });
+    await spool.flush(ledger, silentLogger());
+    const { latestResult } = await import('../../../src/ledger/runs.js');
+    expect((await latestResult(ledger, 'c', '2026-10'))?.runId).toBe('rerun');
+    const rows = await ledger.query<{ event: string; run_id: string }>('SELECT event, run_id FROM runs ORDER BY seq');
+    expect(rows.map((r) => `${r.event}:${r.run_id}`)).toEqual(['finished:rerun', 'superseded:late']);
+  });
+
   it('an unreadable file is set aside and does not stop the others', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spool-'));
     ledger = await openLedger(`sqlite:${join(dir, 'dossier.db')}`, new FixedClock('2026-11-01T03:00:00+08:00'));
