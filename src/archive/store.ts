@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { PassThrough, Transform, type Readable, type Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { canonicalJson } from '../lib/hash.js';
+import { canonicalJson, hashingStream } from '../lib/hash.js';
 import type { EvidenceRef } from '../lib/result.js';
 
 export const MANIFEST = 'manifest.json';
@@ -86,15 +86,8 @@ export class EvidenceWriter {
   private async write(name: string, source: Readable): Promise<EvidenceRef> {
     const target = join(this.absDir, name);
     const temp = join(this.absDir, `.${name}.tmp-${randomBytes(4).toString('hex')}`);
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        cb(null, chunk);
-      },
-    });
+    let digest = { sha256: '', bytes: 0 };
+    const tap = hashingStream((h) => (digest = h));
     try {
       await pipeline(source, tap, createWriteStream(temp, { mode: 0o600 }));
       if (this.sealed && name !== MANIFEST) {
@@ -112,7 +105,7 @@ export class EvidenceWriter {
       await rm(temp, { force: true });
       throw err;
     }
-    const entry = { name, sha256: hash.digest('hex'), bytes };
+    const entry = { name, ...digest };
     this.written.push(entry);
     return this.ref(entry);
   }

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { join, posix } from 'node:path';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errorCode } from '../lib/errors.js';
+import { hashingStream } from '../lib/hash.js';
 import type { EvidenceRef, Result } from '../lib/result.js';
 import { parseBody, type Ledger } from '../ledger/ledger.js';
 import { MANIFEST, type Archive, type Manifest } from './store.js';
@@ -19,15 +20,9 @@ export interface ArchiveReport {
 }
 
 export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  await pipeline(createReadStream(path), async function* (source: AsyncIterable<Buffer>) {
-    for await (const chunk of source) {
-      hash.update(chunk);
-      bytes += chunk.length;
-    }
-  });
-  return { sha256: hash.digest('hex'), bytes };
+  let digest = { sha256: '', bytes: 0 };
+  await pipeline(createReadStream(path), hashingStream((h) => (digest = h)), new Writable({ write: (_c, _e, cb) => cb() }));
+  return digest;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
 
 /**
  * Canonical JSON: object keys sorted, no whitespace, `undefined` members dropped. The ledger
@@ -24,4 +25,24 @@ function sortKeys(value: unknown): unknown {
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * A pass-through that reports the sha256 and size of what went through it, once it has: hashing
+ * evidence while it streams to disk or into a ZIP, never reading it twice.
+ */
+export function hashingStream(done: (h: { sha256: string; bytes: number }) => void): Transform {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      cb(null, chunk);
+    },
+    flush(cb) {
+      done({ sha256: hash.digest('hex'), bytes });
+      cb();
+    },
+  });
 }

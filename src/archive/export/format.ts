@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../lib/html.js';
 import { stateLabel } from '../../lib/labels.js';
 import { DateTime } from 'luxon';
 import type { Locale } from '../../lib/i18n.js';
@@ -7,9 +8,7 @@ import type { Locale } from '../../lib/i18n.js';
  * bytes do not depend on the ICU data of the Node build that renders it.
  */
 
-export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export const esc = escapeHtml;
 
 export const DASH = '—';
 

@@ -8,7 +8,7 @@ import { EvidenceLedger, claimProblems, evidenceProblems } from './verify-comple
 import { LEDGER_FILE, SegmentChecker } from './ledger-file.js';
 import { EVIDENCE_DIR, MANIFEST_FILE, PACKAGE_FORMAT, SUMS_FILE, parseSha256sums, type PackageManifest } from './manifest.js';
 import { openZip, readSmall, type PackageZip } from './zip-read.js';
-import { hashing } from './zip.js';
+import { hashingStream } from '../../lib/hash.js';
 
 export interface PackageReport {
   ok: boolean;
@@ -166,7 +166,7 @@ async function readEntry(
   onRow: (row: ChainRow) => void,
 ): Promise<void> {
   const source = await zip.open(e);
-  const stream = source.pipe(hashing((h) => actual.set(e.fileName, h)));
+  const stream = source.pipe(hashingStream((h) => actual.set(e.fileName, h)));
   // pipe() does not pass errors on: without this a damaged entry would leave the reads below waiting.
   source.on('error', (err) => stream.destroy(err));
   if (e.fileName === LEDGER_FILE && manifest) {

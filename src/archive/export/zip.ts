@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DateTime } from 'luxon';
 import { ZipFile } from 'yazl';
+import { hashingStream } from '../../lib/hash.js';
 
 /**
  * A ZIP whose bytes depend only on its entries: the same entries in the same order give the
@@ -50,7 +51,7 @@ export async function writeZip(outPath: string, entries: ZipEntry[], stamp: Date
         .then(() => entry.open(written))
         .then((source) => {
           source.on('error', fail);
-          cb(null, source.pipe(hashing((h) => written.push({ name: entry.name, ...h }))));
+          cb(null, source.pipe(hashingStream((h) => written.push({ name: entry.name, ...h }))));
         }, fail);
     });
   }
@@ -59,7 +60,7 @@ export async function writeZip(outPath: string, entries: ZipEntry[], stamp: Date
   const temp = `${outPath}.partial-${randomBytes(4).toString('hex')}`;
   let whole: { sha256: string; bytes: number } | undefined;
   try {
-    await pipeline(output, hashing((h) => (whole = h)), createWriteStream(temp, { mode: 0o644 }));
+    await pipeline(output, hashingStream((h) => (whole = h)), createWriteStream(temp, { mode: 0o644 }));
     const fh = await open(temp, 'r');
     try {
       await fh.sync();
@@ -74,22 +75,6 @@ export async function writeZip(outPath: string, entries: ZipEntry[], stamp: Date
   return { ...whole!, entries: written };
 }
 
-/** A pass-through that reports sha256 and size once the data has gone through. */
-export function hashing(done: (h: { sha256: string; bytes: number }) => void): Transform {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      cb(null, chunk);
-    },
-    flush(cb) {
-      done({ sha256: hash.digest('hex'), bytes });
-      cb();
-    },
-  });
-}
 
 /**
  * The entries' timestamp: the wall-clock time `wall` shows in its own zone, whatever the

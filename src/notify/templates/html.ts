@@ -1,12 +1,11 @@
+import { escapeHtml } from '../../lib/html.js';
 /**
  * HTML building blocks for emails. Mail clients (Outlook, Foxmail, Gmail, QQ Mail) drop <style>
  * blocks and external assets inconsistently, so every element carries its style inline, layout is
  * tables, and there are no images or web fonts. Every text passes through `esc`.
  */
 
-export function esc(s: string | number): string {
-  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+export const esc = escapeHtml;
 
 const FONT = "font-family:-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',Arial,sans-serif";
 
