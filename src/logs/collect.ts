@@ -99,7 +99,10 @@ async function collectInline(sources: SourceFile[], facts: Map<string, FileFacts
         bytes += chunk.length;
       };
       const result = await readPart(part, ctx, { tap, signal: opts.signal });
-      Object.assign(facts.get(f.path)!, { format: result.format, lines: result.lines, bytes, sha256: hash.digest('hex') }, result.error ? { error: result.error } : {});
+      // A read that broke off saw only part of the raw file; the evidence hash is of all of it,
+      // as the threaded path computes it.
+      const whole = result.error ? await hashFile(f.path, opts.signal) : { sha256: hash.digest('hex'), bytes };
+      Object.assign(facts.get(f.path)!, { format: result.format, lines: result.lines, bytes: whole.bytes, sha256: whole.sha256 }, result.error ? { error: result.error } : {});
     }
     await sink?.end();
   } catch (err) {
@@ -155,24 +158,33 @@ async function collectThreaded(
   }
 }
 
-async function hashAll(sources: SourceFile[], signal?: AbortSignal): Promise<Array<{ sha256: string; bytes: number; error?: string }>> {
-  const out: Array<{ sha256: string; bytes: number; error?: string }> = [];
-  for (const f of sources) {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    try {
-      for await (const chunk of plainBytes(f.path)) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        signal?.throwIfAborted();
-      }
-      out.push({ sha256: hash.digest('hex'), bytes });
-    } catch (err) {
-      if (signal?.aborted) throw err;
-      out.push({ sha256: hash.digest('hex'), bytes, error: describeReadError(err, false) });
-    }
-  }
+async function hashAll(sources: SourceFile[], signal?: AbortSignal): Promise<FileHash[]> {
+  const out: FileHash[] = [];
+  for (const f of sources) out.push(await hashFile(f.path, signal));
   return out;
+}
+
+interface FileHash {
+  sha256: string;
+  bytes: number;
+  error?: string;
+}
+
+/** sha256 and size of the raw file as stored; a read error is reported, not thrown (an abort is). */
+async function hashFile(path: string, signal?: AbortSignal): Promise<FileHash> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for await (const chunk of plainBytes(path)) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      signal?.throwIfAborted();
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    return { sha256: hash.digest('hex'), bytes, error: describeReadError(err, false) };
+  }
 }
 
 /** Gzip members one after the other form one valid gzip file (RFC 1952, section 2.2). */

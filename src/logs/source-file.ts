@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { errorCode, errorMessage } from '../lib/errors.js';
+import { GzipError } from './gunzip.js';
 import { gunzipBytes, lineStartAtOrAfter, plainBytes, type ByteTap } from './byte-source.js';
 import type { CollectContext } from './context.js';
 import { csvRecordReader, SourceFormatError, type RecordReader } from './csv-lines.js';
@@ -141,8 +142,7 @@ export function describeReadError(err: unknown, gzip: boolean): string {
   if (code === 'ENOENT') return 'file disappeared while reading';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
-  if (gzip && (code?.startsWith('Z_') || /unexpected end|incorrect header|invalid/i.test(errorMessage(err)))) {
-    return `gzip data is damaged or cut short (${code ?? errorMessage(err)})`;
-  }
+  if (err instanceof GzipError) return `gzip data is damaged or cut short (${err.message})`;
+  if (gzip && code?.startsWith('Z_')) return `gzip data is damaged or cut short (${code})`;
   return code ?? errorMessage(err);
 }

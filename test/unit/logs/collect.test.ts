@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,6 +175,42 @@ describe('collect: malformed input', () => {
     expect(c.files.map((f) => f.error)).toEqual([expect.stringMatching(/gzip data is damaged or cut short/), expect.stringMatching(/gzip data is damaged or cut short/)]);
     expect(t.total).toBeGreaterThan(1000);
     expect(t.total).toBeLessThan(20_000);
+  });
+
+  it('keeps every event decoded before trailing garbage, and hashes the whole raw file, inline and in threads', async () => {
+    const events = Array.from({ length: 30_000 }, (_, i) => ({ ts: '2026-10-02T00:00:00Z', verdict: i % 3 ? 'pass' : 'block', requestId: `r-${i}-${randomBytes(6).toString('hex')}` }));
+    const raw = Buffer.concat([gzipSync(lines(events)), Buffer.from('trailing junk, not a gzip member')]);
+    const root = dir({ 'logs/a.jsonl.gz': raw });
+    const expectedHash = createHash('sha256').update(raw).digest('hex');
+    for (const threads of [1, 2]) {
+      const got = await collectWithEvents(root, 'Asia/Shanghai', {}, threads);
+      expect(got.threads).toBe(threads);
+      expect([got.tally.total, got.tally.blocked], `threads=${threads}`).toEqual([30_000, 10_000]);
+      expect(got.files[0]).toMatchObject({ bytes: raw.length, sha256: expectedHash, error: 'gzip data is damaged or cut short (data after the end of the compressed stream)' });
+    }
+  });
+
+  it('hashes the whole raw file of a gzip file damaged in the middle, inline as in threads', async () => {
+    // A small member garbled in its deflate data, then 8 MB more (a stored member): the reader
+    // stops long before the end of the raw file.
+    const first = Buffer.from(gzipSync(lines(Array.from({ length: 5000 }, (_, i) => ({ ts: '2026-10-02T00:00:00Z', verdict: 'pass', n: randomBytes(8).toString('hex') + i })))));
+    first.fill(0xff, first.length >> 1, (first.length >> 1) + 64);
+    const raw = Buffer.concat([first, gzipSync(randomBytes(8 << 20), { level: 0 })]);
+    const root = dir({ 'logs/a.jsonl.gz': raw });
+    const inline = await collectWithEvents(root, 'Asia/Shanghai', {}, 1);
+    const threaded = await collectWithEvents(root, 'Asia/Shanghai', {}, 2);
+    expect(inline.files[0]).toMatchObject({ bytes: raw.length, sha256: createHash('sha256').update(raw).digest('hex'), error: expect.stringMatching(/gzip data is damaged/) });
+    expect(threaded.files).toEqual(inline.files);
+    expect(threaded.tally.total).toBe(inline.tally.total);
+  });
+
+  it('a stray quote in a CSV log costs one malformed line, not the lines after it', async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => `r${i},2026-10-03T09:00:00Z,${i % 2 ? 'pass' : 'block'}`);
+    rows.splice(10, 0, 'bad,"2026-10-03T09:00:00Z,pass'); // line 12 of the file (header is line 1)
+    const root = dir({ 'a.csv': ['requestId,ts,verdict', ...rows].join('\n') + '\n' });
+    const { t, samples } = await run(root, '*.csv');
+    expect([t.total, t.blocked, t.malformed]).toEqual([150, 75, 1]);
+    expect(samples).toEqual(['a.csv:12: bad CSV row: a quoted field is not closed within 100 lines']);
   });
 
   it('says which fixed directory is missing', async () => {
