@@ -147,7 +147,7 @@ describe('collect: malformed input', () => {
     expect(samples.filter((s) => s.startsWith('c.jsonl'))).toEqual([
       'c.jsonl:1: no "ts" field',
       'c.jsonl:2: timestamp is not ISO-8601 (YYYY-MM-DDTHH:MM:SS±HH:MM) or epoch milliseconds',
-      'c.jsonl:3: timestamp 1790902800 is not epoch milliseconds (epoch seconds?)',
+      'c.jsonl:3: timestamp is a number below 10^11, not epoch milliseconds (epoch seconds?)',
       'c.jsonl:4: no "verdict" field',
       'c.jsonl:5: unknown verdict "call 138****5678"',
       'c.jsonl:6: "verdict" is not a string',
@@ -218,6 +218,25 @@ describe('collect: malformed input', () => {
     const { c } = await run(root, 'nope/*.jsonl');
     expect(c.files).toEqual([]);
     expect(c.missingDirs).toEqual([join(root, 'nope')]);
+  });
+});
+
+describe('collect: personal data', () => {
+  it('masks digits written as \\u escapes on the full-parser path too, and masks a quoted value before cutting it', async () => {
+    const escapedPhone = '\\u0031\\u0033\\u0038\\u0031\\u0032\\u0033\\u0034\\u0035\\u0036\\u0037\\u0038';
+    const text = [
+      // An escaped key sends the line to JSON.parse (the full parser).
+      `{"ts":"2026-10-02T00:00:00Z","verdict":"pass","te\\u0078t":"call ${escapedPhone}"}`,
+      // The fast path, for comparison.
+      `{"ts":"2026-10-02T00:00:00Z","verdict":"pass","text":"call ${escapedPhone}"}`,
+      // An unknown verdict whose mobile number crosses the 40-character cut of the quoted value.
+      JSON.stringify({ ts: '2026-10-02T00:00:00Z', verdict: `${'x'.repeat(33)}13812345678` }),
+    ].join('\n');
+    const root = dir({ 'logs/a.jsonl': text + '\n' });
+    const got = await collectWithEvents(root, 'Asia/Shanghai', {}, 1);
+    const events = got.events.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    expect(events.map((e) => e.text)).toEqual(['call 138****5678', 'call 138****5678']);
+    expect(got.samples).toEqual([`a.jsonl:3: unknown verdict "${'x'.repeat(33)}138****…"`]);
   });
 });
 
