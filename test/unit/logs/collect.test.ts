@@ -275,6 +275,31 @@ describe('collect: exactness', () => {
   });
 });
 
+describe('collect: many categories', () => {
+  it('threads and an inline read keep the same 500 categories with the same counts', async () => {
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const events = Array.from({ length: 20_000 }, () => ({ ts: '2026-10-05T00:00:00Z', verdict: rnd() < 0.25 ? 'block' : 'pass', category: `c-${Math.floor(rnd() * 1500)}` }));
+    const root = dir({ 'logs/a.jsonl': lines(events) });
+    const inline = await collectWithEvents(root, 'Asia/Shanghai', {}, 1);
+    const threaded = await collectWithEvents(root, 'Asia/Shanghai', {}, 2);
+    expect(threaded.threads).toBe(2);
+    // The rule computed the plain way: the 500 smallest names, in first-seen order, the rest as (other).
+    const names = [...new Set(events.map((e) => e.category))];
+    const kept = new Set([...names].sort().slice(0, 500));
+    const counts = new Map(names.filter((n) => kept.has(n)).map((n) => [n, { total: 0, blocked: 0 }]));
+    const other = { total: 0, blocked: 0 };
+    for (const e of events) {
+      const cell = counts.get(e.category) ?? other;
+      cell.total++;
+      if (e.verdict === 'block') cell.blocked++;
+    }
+    const expected = [...counts.entries(), ['(other)', other]];
+    expect(Object.entries(inline.tally.byCategory())).toEqual(expected);
+    expect(Object.entries(threaded.tally.byCategory())).toEqual(expected);
+  });
+});
+
 async function collectWithEvents(root: string, zone: string, verdicts: Record<string, string[]>, threads: number) {
   const period = parsePeriodKey('previous-month', '2026-10', zone)!;
   const out = new PassThrough();
