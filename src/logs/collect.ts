@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
@@ -54,6 +54,7 @@ export interface Collection {
  * compiled worker, are read inline. Both give identical results.
  */
 export async function collect(opts: CollectOptions): Promise<Collection> {
+  if (opts.events?.tempDir) await removeStaleParts(opts.events.tempDir);
   const { files: paths, missingDirs } = await expandGlobs(opts.patterns);
   const window = periodWindow(opts.period);
   const names = shortNames(paths);
@@ -184,6 +185,32 @@ async function hashFile(path: string, signal?: AbortSignal): Promise<FileHash> {
   } catch (err) {
     if (signal?.aborted) throw err;
     return { sha256: hash.digest('hex'), bytes, error: describeReadError(err, false) };
+  }
+}
+
+/** Part directories older than this belong to no running collection. */
+const STALE_PARTS_MS = 24 * 3_600_000;
+
+/**
+ * Removes the part directories (`.events-*`) a killed process left in `dir`: a collection removes
+ * its own when it ends, but a process that dies (OOM, SIGKILL) never gets there. Only those a day
+ * old, so a collection running in another process right now keeps its parts.
+ */
+async function removeStaleParts(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return; // not created yet
+  }
+  for (const name of names) {
+    if (!name.startsWith('.events-')) continue;
+    const path = join(dir, name);
+    try {
+      if (Date.now() - (await stat(path)).mtimeMs > STALE_PARTS_MS) await rm(path, { recursive: true, force: true });
+    } catch {
+      // removed by another process meanwhile
+    }
   }
 }
 

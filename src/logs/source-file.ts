@@ -72,9 +72,12 @@ export async function readPart(part: SourcePart, ctx: CollectContext, { tap, sig
   const splitter = new LineSplitter(
     (buf, s, e, lineNo) => {
       if (!reader) {
-        // No extension to go by: a first line that opens a JSON object means JSONL.
-        result.format = sniff(buf, s, e);
-        reader = readerFor(result.format, ctx, part.name);
+        // No extension to go by: the first line that is not blank decides; one that opens a JSON
+        // object means JSONL. Blank lines before it are not rows in either format.
+        const format = sniff(buf, s, e);
+        if (!format) return;
+        result.format = format;
+        reader = readerFor(format, ctx, part.name);
       }
       reader.onLine(buf, s, e, lineNo);
     },
@@ -126,13 +129,14 @@ export function formatFromName(path: string): LogFormat | undefined {
   return undefined;
 }
 
-function sniff(b: Uint8Array, s: number, e: number): LogFormat {
+/** The format a first line shows: undefined for a blank line (wait for the next). */
+function sniff(b: Uint8Array, s: number, e: number): LogFormat | undefined {
   for (let i = s; i < e; i++) {
     const c = b[i];
-    if (c === 0x20 || c === 0x09) continue;
+    if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
     return c === 0x7b ? 'jsonl' : 'csv';
   }
-  return 'jsonl';
+  return undefined;
 }
 
 /** A reason fit for the report: the kind of failure, never file content. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -106,6 +106,30 @@ describe('collect: formats and mapping', () => {
     const raw = readFileSync(join(root, 'json/b.jsonl.gz'));
     expect(c.files[1]!.bytes).toBe(raw.length);
     expect(c.files[1]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('decides the format of a file without extension from its first non-blank line', async () => {
+    const root = dir({ 'a.log': '\n  \nts,verdict,__proto__\n2026-10-02T00:00:00Z,block,call 13812345678\n', 'b.log': '\n{"ts":"2026-10-02T00:00:00Z","verdict":"pass"}\n' });
+    const got = await collectWithEvents(root, 'Asia/Shanghai', {}, 1, '*.log');
+    expect(got.files.map((f) => [f.name, f.format, f.lines])).toEqual([
+      ['a.log', 'csv', 1],
+      ['b.log', 'jsonl', 1],
+    ]);
+    expect([got.tally.total, got.tally.blocked, got.tally.malformed]).toEqual([2, 1, 0]);
+    // A column named __proto__ is data like any other (and masked).
+    expect(got.events.split('\n')[0]).toBe('{"ts":"2026-10-02T00:00:00Z","verdict":"block","__proto__":"call 138****5678"}');
+  });
+
+  it('removes part directories a killed run left behind, once they are a day old', async () => {
+    const root = dir({ 'logs/a.jsonl': lines([{ ts: '2026-10-02T00:00:00Z', verdict: 'pass' }]) });
+    const tmp = join(root, '.tmp');
+    for (const name of ['.events-old', '.events-recent', 'keep-me']) mkdirSync(join(tmp, name), { recursive: true });
+    writeFileSync(join(tmp, '.events-old', 'part-00000.gz'), 'x');
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    utimesSync(join(tmp, '.events-old'), twoDaysAgo, twoDaysAgo);
+    utimesSync(join(tmp, 'keep-me'), twoDaysAgo, twoDaysAgo);
+    await collectWithEvents(root, 'Asia/Shanghai', {}, 1, 'logs/*', tmp);
+    expect(readdirSync(tmp).sort()).toEqual(['.events-recent', 'keep-me']);
   });
 
   it('stops a CSV file whose header lacks the timestamp column, naming the mapping to fix', async () => {
@@ -300,21 +324,21 @@ describe('collect: many categories', () => {
   });
 });
 
-async function collectWithEvents(root: string, zone: string, verdicts: Record<string, string[]>, threads: number) {
+async function collectWithEvents(root: string, zone: string, verdicts: Record<string, string[]>, threads: number, pattern = 'logs/*', tempDir = root) {
   const period = parsePeriodKey('previous-month', '2026-10', zone)!;
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
   const ended = new Promise((r) => out.on('end', r));
   const c = await collect({
-    patterns: [join(root, 'logs/*')],
+    patterns: [join(root, pattern)],
     period,
     fields: DEFAULT_FIELDS,
     verdicts,
     zone,
     threads,
     tuning: { parallelMinBytes: 0, splitMinBytes: 1, partBytes: 50_000 },
-    events: { open: () => out, mask: true, tempDir: root },
+    events: { open: () => out, mask: true, tempDir },
   });
   await ended;
   const t = c.tally;
