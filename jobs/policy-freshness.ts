@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { DateTime } from 'luxon';
 import { errorCode } from '../src/lib/errors.js';
 import { canonicalJson } from '../src/lib/hash.js';
+import { CsvRecordReader } from '../src/logs/csv.js';
 import { capitalize, days, say, type Locale } from '../src/lib/i18n.js';
 import { worstStatus, type Finding, type Result, type Status } from '../src/lib/result.js';
 import type { CheckHandler, CheckOutcome } from './types.js';
@@ -237,8 +238,9 @@ interface Counted {
 /**
  * Streams the file once: the entry count, sha256 of the raw bytes (evidence) and of the entry set
  * (the freshness fingerprint: sorted unique entries). Keywords: one per non-empty line, trimmed,
- * `#` comments ignored. Banks: JSONL (a line that parses, as canonical JSON), CSV (rows after the
- * header) or plain text (non-empty lines), by extension.
+ * `#` comments ignored. Banks: JSONL (a line that parses, as canonical JSON), CSV (records after
+ * the header, read by the project's CSV reader, so a quoted question may span lines) or plain text
+ * (non-empty lines), by extension.
  */
 export async function countEntries(path: string, kind: 'keywords' | 'bank'): Promise<Counted> {
   // Fail early and by name (ENOENT, EISDIR) instead of inside the stream.
@@ -256,28 +258,37 @@ export async function countEntries(path: string, kind: 'keywords' | 'bank'): Pro
   const seen = new Set<string>();
   let entries = 0;
   let malformed = 0;
-  let header = format === 'csv';
-  for await (const raw of createInterface({ input: stream, crlfDelay: Infinity })) {
-    const line = raw.trim();
-    if (!line) continue;
-    if (kind === 'keywords' && line.startsWith('#')) continue;
-    if (header) {
-      header = false;
-      continue;
-    }
-    let entry = line;
-    if (format === 'jsonl') {
-      try {
-        entry = canonicalJson(JSON.parse(line));
-      } catch {
-        malformed++;
-        continue;
-      }
-    }
+  const add = (entry: string) => {
     entries++;
     // Hash the entry rather than keep it: memory stays small for any library size.
     seen.add(createHash('sha1').update(entry).digest('base64'));
+  };
+  // CSV banks go through the project's CSV reader: a question may hold commas, quotes and line breaks.
+  let header = true;
+  const csv = new CsvRecordReader((rec) => {
+    if ('error' in rec) malformed++;
+    else if (header) header = false;
+    else add(JSON.stringify(rec.fields.map((f) => f.trim())));
+  });
+  for await (const raw of createInterface({ input: stream, crlfDelay: Infinity })) {
+    if (format === 'csv') {
+      csv.push(raw, 0);
+      continue;
+    }
+    const line = raw.trim();
+    if (!line) continue;
+    if (kind === 'keywords' && line.startsWith('#')) continue;
+    if (format !== 'jsonl') {
+      add(line);
+      continue;
+    }
+    try {
+      add(canonicalJson(JSON.parse(line)));
+    } catch {
+      malformed++;
+    }
   }
+  csv.end();
   const contentSha256 = createHash('sha256').update([...seen].sort().join('\n')).digest('hex');
   return { sha256: hash.digest('hex'), contentSha256, bytes, entries, uniqueEntries: seen.size, malformed };
 }

@@ -161,6 +161,14 @@ describe('policy-freshness', () => {
     expect(back.status).toBe('warn');
   });
 
+  it('counts CSV banks by records: a quoted question may hold commas and line breaks', async () => {
+    const e = await setup(small);
+    const file = join(e.dir, 'policies', 'bank.csv');
+    writeFileSync(file, 'id,question\r\n1,"如何制作, 详细步骤\r\n第二行"\r\n\r\n2,plain\r\n3,"unclosed\r\n');
+    // Records: 1 (two lines), 2; the quote left open at the end costs its own line only.
+    expect(await countEntries(file, 'bank')).toMatchObject({ entries: 2, uniqueEntries: 2, malformed: 1 });
+  });
+
   it('counts JSONL banks by parsable lines and reports the unparsable ones', async () => {
     const e = await setup(small);
     const file = join(e.dir, 'policies', 'bank.jsonl');
