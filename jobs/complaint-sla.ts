@@ -1,5 +1,5 @@
 import { calendarFor } from '../src/calendar/workdays.js';
-import { complaintTitle, lateMessage, malformedMessage, slaSummary, unansweredMessage } from '../src/complaints/messages.js';
+import { complaintTitle, keptMessage, lateMessage, malformedMessage, slaSummary, unansweredMessage } from '../src/complaints/messages.js';
 import { DEFAULT_FIELDS, readComplaints } from '../src/complaints/read.js';
 import { judgeComplaints, windowMetrics, type Judged } from '../src/complaints/sla.js';
 import { PermanentError } from '../src/lib/errors.js';
@@ -19,8 +19,11 @@ import type { CheckHandler } from './types.js';
  *    when the complaint is answered;
  *  - metrics: the complaints received in the month of the scheduled day up to that instant
  *    (month to date: what ops watch during the month), and those of the previous calendar month
- *    as known at that instant (the complete month, for the monthly record). Late answers this
- *    month are breaches (warn).
+ *    as known at that instant (the complete month, for the monthly record). Answers given this
+ *    month after the limit are breaches (warn), whatever month the complaint came in.
+ * A ledger with rows that cannot be read still counts the others, but closes no case it cannot
+ * vouch for: a case whose complaint vanished from the file, or whose row is the broken one,
+ * stays open (finding `cases-kept-open`) until the file is whole again.
  * Evidence: summary.json and complaints.jsonl, the rows those numbers come from (received since
  * the start of the previous month, plus every one still open), with phone numbers, ID numbers
  * and emails masked outside the mapped fields.
@@ -64,12 +67,25 @@ export const complaintSla: CheckHandler<'complaint-sla'> = {
         key: { complaint: j.complaint.id },
         code: 'complaint-unanswered',
         title: complaintTitle(locale, facts(j)),
-        data: { complaint: { ...facts(j), receivedAt: j.complaint.receivedAt.toISO() }, elapsedWorkingDays: j.elapsedWorkingDays, slaWorkingDays: limit },
+        // Only what stays true while the case is open: the working days used change every day
+        // and belong to the finding, not to the case (an `updated` row a day per case otherwise).
+        data: { complaint: { ...facts(j), receivedAt: j.complaint.receivedAt.toISO() }, slaWorkingDays: limit },
         actions: ['respond'],
         deadline: j.deadline,
         deadlineRule: { workingDays: limit, from: j.receivedDate },
       })),
-      { resolveMissing: (c) => (byId.has(String(c.key.complaint)) ? { reason: 'answered' } : { reason: 'disappeared', note: 'the complaint is no longer in the ledger file' }) },
+      {
+        resolveMissing: (c) => {
+          const id = String(c.key.complaint);
+          // A row that could not be read may be this complaint's latest state: leave its case alone.
+          if (ledger.malformedIds.has(id)) return undefined;
+          if (byId.has(id)) return { reason: 'answered' };
+          // Gone from the file, or in a row that could not be read (without a readable id): a
+          // broken ledger never closes a case.
+          if (ledger.malformed > 0) return undefined;
+          return { reason: 'disappeared', note: 'the complaint is no longer in the ledger file' };
+        },
+      },
     );
 
     const findings: Finding[] = [];
@@ -105,14 +121,30 @@ export const complaintSla: CheckHandler<'complaint-sla'> = {
         data: { count: uncased.length, overdue, ids: uncased.slice(0, 20).map((j) => j.complaint.id) },
       });
     }
-    const late = judged.filter((j) => j.onTime === false && j.complaint.receivedAt >= monthStart).map((j) => j.complaint.id);
+    // Answers given this month after the limit, whenever the complaint came in (a complaint of
+    // last month answered late this week is this month's breach).
+    const late = judged.filter((j) => j.onTime === false && j.answeredAt! >= monthStart).map((j) => j.complaint.id);
     if (late.length) {
       statuses.push('warn');
       findings.push({ code: 'late-responses', severity: 'warn', message: lateMessage(locale, late, limit), data: { count: late.length, ids: late.slice(0, 20) } });
     }
     if (ledger.malformed) {
       statuses.push('warn');
-      findings.push({ code: 'malformed-rows', severity: 'warn', message: malformedMessage(locale, ledger.malformed, ledger.rows, ledger.samples), data: { malformed: ledger.malformed, rows: ledger.rows, samples: ledger.samples } });
+      findings.push({
+        code: 'malformed-rows',
+        severity: 'warn',
+        message: malformedMessage(locale, ledger.malformed, ledger.rows, ledger.samples),
+        data: { malformed: ledger.malformed, rows: ledger.rows, samples: ledger.samples, keptCases: observed.kept.map((c) => c.caseId) },
+      });
+    }
+    if (observed.kept.length) {
+      statuses.push('warn');
+      findings.push({
+        code: 'cases-kept-open',
+        severity: 'warn',
+        message: keptMessage(locale, observed.kept.map((c) => String(c.key.complaint))),
+        data: { caseIds: observed.kept.map((c) => c.caseId), complaints: observed.kept.map((c) => String(c.key.complaint)) },
+      });
     }
     const unknown = [...new Set(judged.filter((j) => j.open).map((j) => j.deadline.slice(0, 4)))].filter((y) => !calendar.info(`${y}-01-01`).known);
     for (const year of unknown) {
@@ -135,6 +167,7 @@ export const complaintSla: CheckHandler<'complaint-sla'> = {
       rows: ledger.rows,
       malformed: ledger.malformed,
       duplicates: ledger.duplicates,
+      keptOpen: observed.kept.length,
       ...(observed.readOnly ? { readOnly: true } : {}),
     };
 

@@ -44,7 +44,9 @@ export const featureChanges: CheckHandler<'feature-changes'> = {
         key: { code: c.code, subject: c.subject },
         code: c.code,
         title: titles.get(c.subject + c.code)!,
-        data: { subject: c.subject, before: c.before, after: c.after, publicFacing: c.publicFacing, inventory: loaded.origin, inventorySha256: current.sha256 },
+        // What the change is, nothing that moves with the rest of the inventory: the snapshot's
+        // hash changes with any other edit and would write an `updated` row for every case.
+        data: { subject: c.subject, before: c.before, after: c.after, publicFacing: c.publicFacing, inventory: loaded.origin },
         actions: c.publicFacing ? ['change-filing', 'security-assessment'] : ['change-filing'],
         deadline,
         deadlineRule: { workingDays, from: today },

@@ -5,6 +5,8 @@ import { basename, extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DateTime } from 'luxon';
 import { errorCode } from '../src/lib/errors.js';
+import { canonicalJson } from '../src/lib/hash.js';
+import { CsvRecordReader } from '../src/logs/csv.js';
 import { capitalize, days, say, type Locale } from '../src/lib/i18n.js';
 import { worstStatus, type Finding, type Result, type Status } from '../src/lib/result.js';
 import type { CheckHandler, CheckOutcome } from './types.js';
@@ -14,22 +16,38 @@ import type { CheckHandler, CheckOutcome } from './types.js';
  * should-answer banks (拒答 / 非拒答题库) must be big enough and kept current.
  *
  * "Current" is measured by content hash across runs, never by mtime (a copy or checkout resets
- * mtime without changing anything). Each run records every file's sha256 and the instant that
- * content was first seen; the next run carries that instant forward while the hash is the same.
- * The first run ever cannot know how old the content is, so it starts the clock and says so.
+ * mtime without changing anything). The hash that counts is of the entry set, normalized (unique
+ * entries, sorted; keywords trimmed, comments out; JSONL entries as canonical JSON), so a CRLF
+ * re-save, reordering or a repeated line is not an update; the raw file's sha256 is kept as
+ * evidence next to it.
+ *
+ * Age is never under-reported: runs only sample the file, so content first seen at run t_k
+ * may have appeared any time after the previous run that saw other content, t_{k-1}. Its age
+ * is counted from t_{k-1} (`unchangedSince`, the earliest instant it could have appeared), and
+ * `firstSeen` says when a run first saw it. "Unchanged for more than 7 days" (spec 4.4) is then
+ * reported as soon as it may be true: with a weekly run, content that survives one more run after
+ * the one that first saw it is 14 days old by this bound (warn). When no earlier run saw any
+ * other content, its age before the first run is unknown: the clock starts at that first run,
+ * and the run says so (`first-observation`). Runs that could not read the file are skipped.
  *
  * Evidence is counts and hashes only: the lists themselves are sensitive and stay where they are.
  */
 
 export interface FileFacts {
   file: string;
+  /** Of the raw file as read (evidence). */
   sha256: string;
+  /** Of the normalized entry set: what decides whether the content changed. */
+  contentSha256: string;
   bytes: number;
   entries: number;
   uniqueEntries: number;
   /** Lines that could not be read as an entry (bad JSON in a .jsonl bank). */
   malformed: number;
+  /** The earliest instant this content could have appeared (see above). */
   unchangedSince: string;
+  /** The first run that saw this content. */
+  firstSeen: string;
   unchangedDays: number;
   firstObservation: boolean;
   status: Status;
@@ -72,9 +90,8 @@ export const policyFreshness: CheckHandler<'policy-freshness'> = {
         findings.push(missingSource(locale, part, path, errorCode(err)));
         continue;
       }
-      const since = unchangedSince(history, part, counted.sha256) ?? scheduledAt;
+      const { since, firstSeen, first } = contentAge(history, part, counted, scheduledAt);
       const age = Math.max(0, scheduledAt.diff(since, 'days').days);
-      const first = !history.some((r) => factsOf(r, part));
       const { status, findings: partFindings } = judge(locale, part, counted, age, limits, first);
       statuses.push(status);
       findings.push(...partFindings);
@@ -82,6 +99,7 @@ export const policyFreshness: CheckHandler<'policy-freshness'> = {
         file: basename(path),
         ...counted,
         unchangedSince: since.toISO()!,
+        firstSeen: firstSeen.toISO()!,
         unchangedDays: round(age),
         firstObservation: first,
         status,
@@ -108,16 +126,20 @@ function factsOf(result: Result, part: Part): FileFacts | undefined {
 }
 
 /**
- * When the current content was first seen: the `unchangedSince` of the newest earlier run that
- * saw this part, if it saw the same hash. Runs that could not read the file are skipped over.
+ * The age bound of the current content: the newest earlier run that read this part decides. Same
+ * content: its bound and first sighting carry forward. Other content: this content appeared after
+ * that run. No earlier reading at all: unknown, the clock starts now. Runs recorded before the
+ * normalized hash existed are compared by raw hash.
  */
-function unchangedSince(history: Result[], part: Part, sha256: string): DateTime | undefined {
+function contentAge(history: Result[], part: Part, counted: Counted, now: DateTime): { since: DateTime; firstSeen: DateTime; first: boolean } {
   for (const r of history) {
     const f = factsOf(r, part);
     if (!f) continue;
-    return f.sha256 === sha256 ? DateTime.fromISO(f.unchangedSince, { setZone: true }) : undefined;
+    const same = f.contentSha256 ? f.contentSha256 === counted.contentSha256 : f.sha256 === counted.sha256;
+    if (same) return { since: DateTime.fromISO(f.unchangedSince, { setZone: true }), firstSeen: DateTime.fromISO(f.firstSeen ?? f.unchangedSince, { setZone: true }), first: false };
+    return { since: DateTime.fromISO(r.scheduledAt, { setZone: true }), firstSeen: now, first: false };
   }
-  return undefined;
+  return { since: now, firstSeen: now, first: true };
 }
 
 function judge(locale: Locale, part: Part, c: Counted, age: number, limits: Limits, first: boolean): { status: Status; findings: Finding[] } {
@@ -161,7 +183,11 @@ function judge(locale: Locale, part: Part, c: Counted, age: number, limits: Limi
     findings.push({
       code: 'first-observation',
       severity: 'info',
-      message: say(locale, `首次记录${name}的内容指纹，更新间隔从本次开始计算`, `First record of the ${name} content hash; freshness is measured from now on`),
+      message: say(
+        locale,
+        `首次记录${name}的内容指纹：此前已有多久未更新无从得知，未更新天数从本次开始计算`,
+        `First record of the ${name} content hash: how long it was unchanged before is unknown; the days unchanged are counted from now on`,
+      ),
       data: { part },
     });
   }
@@ -202,6 +228,7 @@ function summarize(locale: Locale, facts: Partial<Record<Part, FileFacts>>): str
 
 interface Counted {
   sha256: string;
+  contentSha256: string;
   bytes: number;
   entries: number;
   uniqueEntries: number;
@@ -209,9 +236,11 @@ interface Counted {
 }
 
 /**
- * Streams the file once: sha256 of the raw bytes (the freshness fingerprint) and the entry count.
- * Keywords: one per non-empty line, `#` comments ignored. Banks: JSONL (a line that parses), CSV
- * (rows after the header) or plain text (non-empty lines), by extension.
+ * Streams the file once: the entry count, sha256 of the raw bytes (evidence) and of the entry set
+ * (the freshness fingerprint: sorted unique entries). Keywords: one per non-empty line, trimmed,
+ * `#` comments ignored. Banks: JSONL (a line that parses, as canonical JSON), CSV (records after
+ * the header, read by the project's CSV reader, so a quoted question may span lines) or plain text
+ * (non-empty lines), by extension.
  */
 export async function countEntries(path: string, kind: 'keywords' | 'bank'): Promise<Counted> {
   // Fail early and by name (ENOENT, EISDIR) instead of inside the stream.
@@ -229,28 +258,39 @@ export async function countEntries(path: string, kind: 'keywords' | 'bank'): Pro
   const seen = new Set<string>();
   let entries = 0;
   let malformed = 0;
-  let header = format === 'csv';
+  const add = (entry: string) => {
+    entries++;
+    // Hash the entry rather than keep it: memory stays small for any library size.
+    seen.add(createHash('sha1').update(entry).digest('base64'));
+  };
+  // CSV banks go through the project's CSV reader: a question may hold commas, quotes and line breaks.
+  let header = true;
+  const csv = new CsvRecordReader((rec) => {
+    if ('error' in rec) malformed++;
+    else if (header) header = false;
+    else add(JSON.stringify(rec.fields.map((f) => f.trim())));
+  });
   for await (const raw of createInterface({ input: stream, crlfDelay: Infinity })) {
+    if (format === 'csv') {
+      csv.push(raw, 0);
+      continue;
+    }
     const line = raw.trim();
     if (!line) continue;
     if (kind === 'keywords' && line.startsWith('#')) continue;
-    if (header) {
-      header = false;
+    if (format !== 'jsonl') {
+      add(line);
       continue;
     }
-    if (format === 'jsonl') {
-      try {
-        JSON.parse(line);
-      } catch {
-        malformed++;
-        continue;
-      }
+    try {
+      add(canonicalJson(JSON.parse(line)));
+    } catch {
+      malformed++;
     }
-    entries++;
-    // Hash the entry rather than keep it: memory stays small for any library size.
-    seen.add(createHash('sha1').update(line).digest('base64'));
   }
-  return { sha256: hash.digest('hex'), bytes, entries, uniqueEntries: seen.size, malformed };
+  csv.end();
+  const contentSha256 = createHash('sha256').update([...seen].sort().join('\n')).digest('hex');
+  return { sha256: hash.digest('hex'), contentSha256, bytes, entries, uniqueEntries: seen.size, malformed };
 }
 
 function bankFormat(path: string): 'jsonl' | 'csv' | 'text' {

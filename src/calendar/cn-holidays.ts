@@ -7,9 +7,11 @@
  *
  * Only official days off are listed under `off` (weekend days inside a holiday block included, as
  * the notice writes the block); `work` lists the weekend days that are working days. Cross-checked
- * in test/unit/calendar/cn-holidays.test.ts against the `chinese-days` package (dev dependency).
+ * day by day in test/unit/calendar/workdays.test.ts against the `chinese-days` package (dev
+ * dependency), which knows 2024–2026.
  *
- * To add a year: copy the notice's blocks here, add the year to the table test, run `npm test`.
+ * To add a year: copy the notice's blocks here, add a few of its days to the `published` table and
+ * the year to "covers …" in that test, run `npm test`.
  */
 
 export interface HolidayBlock {

@@ -29,14 +29,27 @@ export function unansweredMessage(
 
 export function lateMessage(locale: Locale, ids: string[], limit: number): string {
   const list = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ' …' : '');
-  return say(locale, `本月有 ${ids.length} 件投诉超过 ${limit} 个工作日才答复：${list}`, `${ids.length} complaint(s) this month were answered after ${limit} working days: ${list}`);
+  return say(
+    locale,
+    `本月答复的投诉中有 ${ids.length} 件超过 ${limit} 个工作日才答复：${list}`,
+    `${ids.length} complaint(s) answered this month took longer than ${limit} working days: ${list}`,
+  );
 }
 
 export function malformedMessage(locale: Locale, n: number, rows: number, samples: string[]): string {
   return say(
     locale,
-    `投诉台账中有 ${n}/${rows} 行无法读取，未计入统计（如 ${samples.slice(0, 3).join('；')}）`,
-    `${n} of ${rows} rows of the complaint ledger could not be read and are not counted (e.g. ${samples.slice(0, 3).join('; ')})`,
+    `投诉台账中有 ${n}/${rows} 行无法读取，未计入统计（如 ${samples.slice(0, 3).join('；')}）；修复前不会因投诉从台账中消失而关闭任何案件`,
+    `${n} of ${rows} rows of the complaint ledger could not be read and are not counted (e.g. ${samples.slice(0, 3).join('; ')}); until they are fixed, no case is closed because its complaint is missing from the ledger`,
+  );
+}
+
+export function keptMessage(locale: Locale, ids: string[]): string {
+  const list = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ' …' : '');
+  return say(
+    locale,
+    `${ids.length} 个投诉案件保持未结：其投诉在台账中已找不到或所在行无法读取，无法确认是否已答复（${list}）；请修复台账中无法读取的行`,
+    `${ids.length} complaint case(s) kept open: the complaint is missing from the ledger or its row cannot be read, so whether it was answered is unknown (${list}); fix the unreadable rows of the ledger`,
   );
 }
 

@@ -1,5 +1,7 @@
 import { IANAZone } from 'luxon';
 import { cronProblem } from '../calendar/cron.js';
+import { displayUrl } from '../inventory/load.js';
+import { globProblem } from '../logs/glob.js';
 import type { ConfigProblem } from './source.js';
 
 /**
@@ -37,6 +39,7 @@ export function crossFieldProblems(raw: unknown): ConfigProblem[] {
     if (!svc || typeof svc.id !== 'string') return;
     if (serviceById.has(svc.id)) add(['services', i, 'id'], `duplicate service id "${svc.id}"; service ids must be unique`);
     else serviceById.set(svc.id, svc);
+    sourcePatternProblems(svc).forEach(([path, message]) => add(['services', i, 'sources', ...path], message));
     const obligationIds = new Set<string>();
     asArray(svc.obligations).forEach((o, j) => {
       const oid = asRecord(o)?.id;
@@ -144,6 +147,34 @@ function sourceProblems(check: Record<string, unknown>, svc: Record<string, unkn
     default:
       return [];
   }
+}
+
+/**
+ * Source values that would only fail at run time: a glob that cannot compile (`[z-a]`), an
+ * inventory URL with a user name or password in it (the secret would sit in the config file and
+ * in every message that quotes the URL).
+ */
+function sourcePatternProblems(svc: Record<string, unknown>): Array<[Array<string | number>, string]> {
+  const out: Array<[Array<string | number>, string]> = [];
+  const sources = asRecord(svc.sources) ?? {};
+  const files = asRecord(sources.safetyLogs)?.files;
+  const patterns = typeof files === 'string' ? [[files, []] as const] : asArray(files).map((f, j) => [f, [j]] as const);
+  for (const [pattern, at] of patterns) {
+    if (typeof pattern !== 'string' || pattern.includes('${')) continue;
+    const problem = globProblem(pattern);
+    if (problem) out.push([['safetyLogs', 'files', ...at], problem]);
+  }
+  const url = asRecord(sources.inventory)?.url;
+  if (typeof url === 'string' && URL.canParse(url)) {
+    const u = new URL(url);
+    if (u.username || u.password) {
+      out.push([
+        ['inventory', 'url'],
+        `the URL carries a user name or password (${displayUrl(url)}); credentials must not be written in the config: put a bearer token in an environment variable and name it with tokenEnv`,
+      ]);
+    }
+  }
+  return out;
 }
 
 function thresholdProblems(check: Record<string, unknown>): Array<[Array<string | number>, string]> {

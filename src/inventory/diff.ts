@@ -20,7 +20,7 @@ export interface Change {
   before?: unknown;
   /** The running state (absent for removals). */
   after?: unknown;
-  /** A new feature, or a new audience, that reaches the general public: security assessment due. */
+  /** A new feature, a feature newly opened to it, or a new audience, that reaches the general public: security assessment due. */
   publicFacing: boolean;
 }
 
@@ -42,7 +42,10 @@ export function diffInventory(baselineIn: Inventory, currentIn: Inventory): Inve
     if (!was) {
       changes.push({ code: 'feature-added', subject: `feature:${f.id}`, after: f, publicFacing: isPublicFacing(f, current) });
     } else if (!sameFeature(was, f)) {
-      changes.push({ code: 'feature-changed', subject: `feature:${f.id}`, before: was, after: f, publicFacing: false });
+      // Opened to the public (its audiences now reach it, they did not before): a security
+      // assessment is due, as for a new public feature.
+      const publicFacing = isPublicFacing(f, current) && !isPublicFacing(was, baseline);
+      changes.push({ code: 'feature-changed', subject: `feature:${f.id}`, before: was, after: f, publicFacing });
     }
   }
   for (const f of baseline.features) {

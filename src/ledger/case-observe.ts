@@ -9,7 +9,8 @@ import type { Ledger } from './ledger.js';
  *  - keeps the frozen deadline of a known case and records when it first went overdue, or when
  *    what it is about changed (a feature renamed again),
  *  - resolves every open case of the check that is no longer observed (reason chosen by the
- *    handler: "reverted" for a change that went away, "resolved" for a complaint answered).
+ *    handler: "reverted" for a change that went away, "answered" for a complaint), unless the
+ *    handler says it cannot tell (a complaint whose row could not be read): that case is kept.
  * So a handler must call `observe` only when it could read its sources completely: an
  * unreadable source must not resolve every case.
  *
@@ -44,12 +45,17 @@ export interface ObserveResult {
   cases: ObservedCase[];
   /** Cases this run resolved because they were no longer observed. */
   resolved: CaseRecord[];
+  /** Open cases no longer observed that the handler chose to leave as they are (resolveMissing gave undefined). */
+  kept: CaseRecord[];
   readOnly: boolean;
 }
 
 export interface ObserveOptions {
-  /** Why an open case that is no longer observed ended; default "resolved". */
-  resolveMissing?: (c: CaseRecord) => { reason: string; note?: string };
+  /**
+   * Why an open case that is no longer observed ended; default "resolved". `undefined` leaves
+   * the case open and unchanged: the run cannot tell (its row in the source could not be read).
+   */
+  resolveMissing?: (c: CaseRecord) => { reason: string; note?: string } | undefined;
 }
 
 export interface CasePort {
@@ -119,14 +125,19 @@ export async function observeCases(ledger: Ledger, scope: CaseScope, observation
 
     const observed = new Set(cases.map((c) => c.caseId));
     const resolved: CaseRecord[] = [];
+    const kept: CaseRecord[] = [];
     for (const c of current) {
       if (!isOpen(c) || observed.has(c.caseId)) continue;
-      const why = options.resolveMissing?.(c) ?? { reason: 'resolved' };
+      const why = options.resolveMissing ? options.resolveMissing(c) : { reason: 'resolved' };
+      if (!why) {
+        kept.push(c);
+        continue;
+      }
       const next: CaseRecord = { ...c, state: 'resolved', resolution: { ...why, at: scope.scheduledAt, runId: scope.runId }, updatedBy };
       await appendCaseRow(tx, 'resolved', next);
       resolved.push(next);
     }
-    return { cases, resolved, readOnly: false };
+    return { cases, resolved, kept, readOnly: false };
   });
 }
 
@@ -179,6 +190,6 @@ function readOnlyView(current: CaseRecord[], scope: CaseScope, observations: Cas
     if (known) return { ...known, isNew: false, overdue: scope.today > known.deadline, persisted: true };
     return { ...newRecord(scope, obs, baseId, undefined), isNew: false, overdue: scope.today > obs.deadline, persisted: false };
   });
-  return { cases, resolved: [], readOnly: true };
+  return { cases, resolved: [], kept: [], readOnly: true };
 }
 

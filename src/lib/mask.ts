@@ -42,19 +42,24 @@ export function maskMatch(m: unknown[]): string {
 
 /**
  * Masks every string inside `value`, keys included (objects and arrays deeply), except the values
- * of the top-level fields in `keep` (a complaint's own id, say, which must stay matchable).
+ * of the top-level fields in `keep` (a complaint's own id, say, which must stay matchable). A
+ * number with the shape of a mobile or ID number (an integer of 11 digits starting 13–19, or of
+ * 18 digits) becomes a masked string, as src/logs/mask.ts does in event lines: privacy wins over
+ * the field's type.
  */
 export function maskValue<T>(value: T, keep: ReadonlySet<string> = new Set()): T {
   return maskDeep(value, keep, true) as T;
 }
 
+const NUMBER_PII = /^(?:1[3-9][0-9]{9}|[0-9]{18})$/;
+
 function maskDeep(value: unknown, keep: ReadonlySet<string>, top: boolean): unknown {
   if (typeof value === 'string') return maskText(value);
+  if (typeof value === 'number') return Number.isInteger(value) && NUMBER_PII.test(String(value)) ? maskText(String(value)) : value;
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, keep, false));
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[top && keep.has(k) ? k : maskText(k)] = top && keep.has(k) ? v : maskDeep(v, keep, false);
-    return out;
+    // fromEntries defines each key as an own property: a `__proto__` key is kept like any other.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => (top && keep.has(k) ? [k, v] : [maskText(k), maskDeep(v, keep, false)])));
   }
   return value;
 }

@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { gunzipFile } from './gunzip.js';
 
 /**
  * The bytes of a source file, as an async iteration of chunks.
@@ -65,25 +63,12 @@ export async function* plainBytes(path: string, start = 0, end = -1, tap?: ByteT
   }
 }
 
-/** Decompressed chunks of a gzip file (all members); `tap` sees the raw, compressed bytes. */
-export async function* gunzipBytes(path: string, tap?: ByteTap, signal?: AbortSignal): AsyncGenerator<Buffer> {
-  const raw = createReadStream(path, { highWaterMark: CHUNK, signal });
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  const seen = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      tap?.(chunk);
-      cb(null, chunk);
-    },
-  });
-  // Errors of any stage surface in the iteration below.
-  raw.on('error', (err) => gunzip.destroy(err));
-  seen.on('error', (err) => gunzip.destroy(err));
-  raw.pipe(seen).pipe(gunzip);
-  try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
-  } finally {
-    raw.destroy();
-  }
+/**
+ * Decompressed chunks of a gzip file (all members); `tap` sees the raw, compressed bytes. Damage
+ * is thrown (GzipError, or zlib's error inside compressed data) after what was decoded before it.
+ */
+export function gunzipBytes(path: string, tap?: ByteTap, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  return gunzipFile(path, tap, signal);
 }
 
 /**

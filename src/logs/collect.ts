@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
@@ -54,6 +54,7 @@ export interface Collection {
  * compiled worker, are read inline. Both give identical results.
  */
 export async function collect(opts: CollectOptions): Promise<Collection> {
+  if (opts.events?.tempDir) await removeStaleParts(opts.events.tempDir);
   const { files: paths, missingDirs } = await expandGlobs(opts.patterns);
   const window = periodWindow(opts.period);
   const names = shortNames(paths);
@@ -99,7 +100,10 @@ async function collectInline(sources: SourceFile[], facts: Map<string, FileFacts
         bytes += chunk.length;
       };
       const result = await readPart(part, ctx, { tap, signal: opts.signal });
-      Object.assign(facts.get(f.path)!, { format: result.format, lines: result.lines, bytes, sha256: hash.digest('hex') }, result.error ? { error: result.error } : {});
+      // A read that broke off saw only part of the raw file; the evidence hash is of all of it,
+      // as the threaded path computes it.
+      const whole = result.error ? await hashFile(f.path, opts.signal) : { sha256: hash.digest('hex'), bytes };
+      Object.assign(facts.get(f.path)!, { format: result.format, lines: result.lines, bytes: whole.bytes, sha256: whole.sha256 }, result.error ? { error: result.error } : {});
     }
     await sink?.end();
   } catch (err) {
@@ -155,24 +159,59 @@ async function collectThreaded(
   }
 }
 
-async function hashAll(sources: SourceFile[], signal?: AbortSignal): Promise<Array<{ sha256: string; bytes: number; error?: string }>> {
-  const out: Array<{ sha256: string; bytes: number; error?: string }> = [];
-  for (const f of sources) {
-    const hash = createHash('sha256');
-    let bytes = 0;
+async function hashAll(sources: SourceFile[], signal?: AbortSignal): Promise<FileHash[]> {
+  const out: FileHash[] = [];
+  for (const f of sources) out.push(await hashFile(f.path, signal));
+  return out;
+}
+
+interface FileHash {
+  sha256: string;
+  bytes: number;
+  error?: string;
+}
+
+/** sha256 and size of the raw file as stored; a read error is reported, not thrown (an abort is). */
+async function hashFile(path: string, signal?: AbortSignal): Promise<FileHash> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for await (const chunk of plainBytes(path)) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      signal?.throwIfAborted();
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    return { sha256: hash.digest('hex'), bytes, error: describeReadError(err, false) };
+  }
+}
+
+/** Part directories older than this belong to no running collection. */
+const STALE_PARTS_MS = 24 * 3_600_000;
+
+/**
+ * Removes the part directories (`.events-*`) a killed process left in `dir`: a collection removes
+ * its own when it ends, but a process that dies (OOM, SIGKILL) never gets there. Only those a day
+ * old, so a collection running in another process right now keeps its parts.
+ */
+async function removeStaleParts(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return; // not created yet
+  }
+  for (const name of names) {
+    if (!name.startsWith('.events-')) continue;
+    const path = join(dir, name);
     try {
-      for await (const chunk of plainBytes(f.path)) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        signal?.throwIfAborted();
-      }
-      out.push({ sha256: hash.digest('hex'), bytes });
-    } catch (err) {
-      if (signal?.aborted) throw err;
-      out.push({ sha256: hash.digest('hex'), bytes, error: describeReadError(err, false) });
+      if (Date.now() - (await stat(path)).mtimeMs > STALE_PARTS_MS) await rm(path, { recursive: true, force: true });
+    } catch {
+      // removed by another process meanwhile
     }
   }
-  return out;
 }
 
 /** Gzip members one after the other form one valid gzip file (RFC 1952, section 2.2). */

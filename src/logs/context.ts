@@ -60,13 +60,13 @@ export class CollectContext {
 }
 
 /**
- * A source value quoted in a malformed-line reason: cut short and masked, because reasons end
- * up in summary.json and the report, which are never masked afterwards.
+ * A source value quoted in a malformed-line reason: masked, then cut short, because reasons end
+ * up in summary.json and the report, which are never masked afterwards. Masking comes first: a
+ * number cut in two at the limit would no longer look like one.
  */
 export function quoteValue(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  const short = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return JSON.stringify(maskText(short));
+  const text = maskText(typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
 const categoryNames = new Map<string, string | undefined>();

@@ -18,7 +18,6 @@ export interface RecordReader {
  */
 export function csvRecordReader(ctx: CollectContext, file: string): RecordReader {
   const { ts: tsField, verdict: verdictField, category: categoryField } = ctx.fields;
-  const reader = new CsvRecordReader();
   let header: string[] | undefined;
   let tsCol = -1;
   let verdictCol = -1;
@@ -59,24 +58,17 @@ export function csvRecordReader(ctx: CollectContext, file: string): RecordReader
     const verdict = ctx.verdicts.fromString(rawVerdict);
     if (verdict === -1) return ctx.malformed(file, rec.line, `unknown verdict ${quoteValue(rawVerdict)}`);
     ctx.count(ms, verdict, categoryCol >= 0 ? categoryOf(f[categoryCol]) : undefined);
-    if (ctx.sink) {
-      const event: Record<string, string> = {};
-      header.forEach((name, i) => (event[name] = f[i]!));
-      ctx.sink.addObject(event);
-    }
+    // fromEntries defines every column as an own property, `__proto__` included.
+    if (ctx.sink) ctx.sink.addObject(Object.fromEntries(header.map((name, i) => [name, f[i]!])));
   };
+  const reader = new CsvRecordReader(onRecord);
 
   return {
     onLine(buf, s, e, lineNo) {
-      const text = buf.toString('utf8', s, e);
-      // Blank lines between records are not rows (inside a quoted field they are content).
-      if (!text.trim() && !reader.pending) return;
-      const rec = reader.push(text, lineNo);
-      if (rec) onRecord(rec);
+      reader.push(buf.toString('utf8', s, e), lineNo);
     },
     end() {
-      const rec = reader.end();
-      if (rec) onRecord(rec);
+      reader.end();
     },
   };
 }

@@ -34,7 +34,6 @@ export class EventSink {
   private runStart = 0;
   private runEnd = 0;
   private failed: Error | undefined;
-  events = 0;
 
   /**
    * `pool`: spare batch buffers. A worker thread passes the same pool to the sink of each part it
@@ -61,7 +60,6 @@ export class EventSink {
    * piiCandidates); only such lines are decoded and masked, the others are copied as they are.
    */
   addJsonLine(buf: Buffer, start: number, end: number, mayHoldPii: boolean): void {
-    this.events++;
     if (this.mask && mayHoldPii) {
       this.seal();
       const masked = Buffer.from(maskJsonText(buf.toString('utf8', start, end)), 'utf8');
@@ -91,7 +89,6 @@ export class EventSink {
     this.seal();
     const line = Buffer.from(JSON.stringify(this.mask ? maskValue(event) : event), 'utf8');
     this.appendLines(line, 0, line.length);
-    this.events++;
   }
 
   /** Whether personal data is masked: readers then flag the lines that may hold some. */

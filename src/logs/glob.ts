@@ -1,5 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, sep } from 'node:path';
+import { PermanentError } from '../lib/errors.js';
 
 /**
  * A small glob expander for source paths (Node 20 has no fs.glob). Supported, per path segment:
@@ -59,7 +60,34 @@ function segmentMatcher(segment: string): Matcher {
   if (segment === '**') return { globstar: true };
   if (!hasMagic(segment)) return { globstar: false, re: new RegExp(`^${escapeRe(segment)}$`), literal: segment };
   const allowDot = segment.startsWith('.');
-  return { globstar: false, re: new RegExp(`^${allowDot ? '' : '(?!\\.)'}${segmentToRe(segment)}$`, 'u') };
+  const re = compileSegment(segment, allowDot);
+  if (typeof re === 'string') throw new PermanentError(`${re}; fix sources.safetyLogs.files`);
+  return { globstar: false, re };
+}
+
+function compileSegment(segment: string, allowDot: boolean): RegExp | string {
+  try {
+    return new RegExp(`^${allowDot ? '' : '(?!\\.)'}${segmentToRe(segment)}$`, 'u');
+  } catch (err) {
+    // The engine's message quotes the generated expression; only its reason is of use here.
+    const reason = (err instanceof Error ? err.message : String(err)).split(': ').at(-1)!.toLowerCase();
+    return `the glob segment "${segment}" is not valid (${reason}); a character class is [abc], [a-z] (low to high) or [!abc]`;
+  }
+}
+
+/**
+ * Why a pattern cannot be expanded, or undefined: the same compilation the expansion does, so
+ * `dossier validate` reports what would otherwise fail at 2 a.m.
+ */
+export function globProblem(pattern: string): string | undefined {
+  for (const one of expandBraces(pattern)) {
+    for (const segment of one.split('/')) {
+      if (segment === '**' || !hasMagic(segment)) continue;
+      const re = compileSegment(segment, segment.startsWith('.'));
+      if (typeof re === 'string') return re;
+    }
+  }
+  return undefined;
 }
 
 /** One path segment (braces already expanded) as a regular-expression body. */

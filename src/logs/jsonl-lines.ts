@@ -98,7 +98,14 @@ function slowLine(ctx: CollectContext, file: string, buf: Buffer, s: number, e: 
   if (verdict === -1) return ctx.malformed(file, lineNo, `unknown verdict ${quoteValue(rawVerdict)}`);
 
   ctx.count(ms, verdict, categoryOf(record[categoryField]));
-  ctx.sink?.addJsonLine(buf, s, e, ctx.sink.masking && piiCandidates(buf.subarray(s, e)).length > 0);
+  // As in the scanner: a \u escape may spell a digit or an @ that the byte shapes cannot see,
+  // so such a line goes to the masker, which decodes its strings.
+  ctx.sink?.addJsonLine(buf, s, e, ctx.sink.masking && (hasUnicodeEscape(buf, s, e) || piiCandidates(buf.subarray(s, e)).length > 0));
+}
+
+function hasUnicodeEscape(b: Buffer, s: number, e: number): boolean {
+  for (let i = b.indexOf(0x5c, s); i >= 0 && i < e - 1; i = b.indexOf(0x5c, i + 2)) if (b[i + 1] === 0x75) return true;
+  return false;
 }
 
 function decodeString(buf: Buffer, s: number, e: number): string {

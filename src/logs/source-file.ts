@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { errorCode, errorMessage } from '../lib/errors.js';
+import { GzipError } from './gunzip.js';
 import { gunzipBytes, lineStartAtOrAfter, plainBytes, type ByteTap } from './byte-source.js';
 import type { CollectContext } from './context.js';
 import { csvRecordReader, SourceFormatError, type RecordReader } from './csv-lines.js';
@@ -71,9 +72,12 @@ export async function readPart(part: SourcePart, ctx: CollectContext, { tap, sig
   const splitter = new LineSplitter(
     (buf, s, e, lineNo) => {
       if (!reader) {
-        // No extension to go by: a first line that opens a JSON object means JSONL.
-        result.format = sniff(buf, s, e);
-        reader = readerFor(result.format, ctx, part.name);
+        // No extension to go by: the first line that is not blank decides; one that opens a JSON
+        // object means JSONL. Blank lines before it are not rows in either format.
+        const format = sniff(buf, s, e);
+        if (!format) return;
+        result.format = format;
+        reader = readerFor(format, ctx, part.name);
       }
       reader.onLine(buf, s, e, lineNo);
     },
@@ -125,13 +129,14 @@ export function formatFromName(path: string): LogFormat | undefined {
   return undefined;
 }
 
-function sniff(b: Uint8Array, s: number, e: number): LogFormat {
+/** The format a first line shows: undefined for a blank line (wait for the next). */
+function sniff(b: Uint8Array, s: number, e: number): LogFormat | undefined {
   for (let i = s; i < e; i++) {
     const c = b[i];
-    if (c === 0x20 || c === 0x09) continue;
+    if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
     return c === 0x7b ? 'jsonl' : 'csv';
   }
-  return 'jsonl';
+  return undefined;
 }
 
 /** A reason fit for the report: the kind of failure, never file content. */
@@ -141,8 +146,7 @@ export function describeReadError(err: unknown, gzip: boolean): string {
   if (code === 'ENOENT') return 'file disappeared while reading';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
-  if (gzip && (code?.startsWith('Z_') || /unexpected end|incorrect header|invalid/i.test(errorMessage(err)))) {
-    return `gzip data is damaged or cut short (${code ?? errorMessage(err)})`;
-  }
+  if (err instanceof GzipError) return `gzip data is damaged or cut short (${err.message})`;
+  if (gzip && code?.startsWith('Z_')) return `gzip data is damaged or cut short (${code})`;
   return code ?? errorMessage(err);
 }

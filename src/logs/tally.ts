@@ -13,8 +13,16 @@ export type VerdictCode = typeof PASS | typeof BLOCK | typeof REVIEW;
 
 export const MAX_SAMPLES = 20;
 /**
- * Distinct categories kept; any further ones are counted under OTHER_CATEGORY. A free-text
- * category field must not make memory grow with the size of the month.
+ * Distinct categories kept; the others are counted under OTHER_CATEGORY. A free-text category
+ * field (a mapping pointed at the prompt, say) must not make memory grow with the size of the
+ * month, in this thread or in any worker.
+ *
+ * Which ones are kept must not depend on how the input was cut into parts, or threads would
+ * report other numbers than an inline read. "The first 500 seen" cannot promise that in bounded
+ * memory (a later part cannot know which of its names an earlier part already kept), so the kept
+ * ones are the 500 *smallest names* (UTF-16 order): a name among the 500 smallest of the whole
+ * input is among the 500 smallest of every part it occurs in, so per-part tallies capped the
+ * same way merge into exactly the inline result. Names are still listed in the order first seen.
  */
 export const MAX_CATEGORIES = 500;
 export const OTHER_CATEGORY = '(other)';
@@ -60,7 +68,7 @@ export interface TallyData {
   outside: number;
   dayTotal: number[];
   dayBlocked: number[];
-  /** [category, total, blocked] in first-seen order. */
+  /** [category, total, blocked] in first-seen order, OTHER_CATEGORY last. */
   categories: Array<[string, number, number]>;
   categoriesCapped: boolean;
   samples: MalformedSample[];
@@ -88,6 +96,9 @@ export class Tally {
   readonly dayTotal: number[];
   readonly dayBlocked: number[];
   private readonly categories = new Map<string, [number, number]>();
+  private readonly other: [number, number] = [0, 0];
+  /** Once names were dropped: the largest name kept; any greater one goes to OTHER_CATEGORY. */
+  private ceiling: string | undefined;
   private categoriesCapped = false;
   readonly samples: MalformedSample[] = [];
 
@@ -144,33 +155,57 @@ export class Tally {
       outside: this.outside,
       dayTotal: [...this.dayTotal],
       dayBlocked: [...this.dayBlocked],
-      categories: [...this.categories].map(([name, [t, b]]) => [name, t, b]),
-      categoriesCapped: this.categoriesCapped,
+      categories: this.categoryList(),
+      categoriesCapped: this.capped,
       samples: [...this.samples],
     };
   }
 
+  /** Counts per category; fromEntries keeps a category named `__proto__` as data. */
   byCategory(): Record<string, { total: number; blocked: number }> {
-    const out: Record<string, { total: number; blocked: number }> = {};
-    for (const [name, [total, blocked]] of this.categories) out[name] = { total, blocked };
-    return out;
+    return Object.fromEntries(this.categoryList().map(([name, total, blocked]) => [name, { total, blocked }]));
   }
 
   get capped(): boolean {
+    this.prune(MAX_CATEGORIES);
     return this.categoriesCapped;
   }
 
+  private categoryList(): Array<[string, number, number]> {
+    this.prune(MAX_CATEGORIES);
+    const list: Array<[string, number, number]> = [...this.categories].map(([name, [t, b]]) => [name, t, b]);
+    if (this.other[0] || this.other[1]) list.push([OTHER_CATEGORY, this.other[0], this.other[1]]);
+    return list;
+  }
+
   private countCategory(name: string, total: number, blocked: number): void {
-    let entry = this.categories.get(name);
+    let entry = name === OTHER_CATEGORY ? this.other : this.categories.get(name);
     if (!entry) {
-      if (this.categories.size >= MAX_CATEGORIES && name !== OTHER_CATEGORY) {
+      if (this.ceiling !== undefined && name > this.ceiling) {
         this.categoriesCapped = true;
-        return this.countCategory(OTHER_CATEGORY, total, blocked);
+        entry = this.other;
+      } else {
+        this.categories.set(name, [total, blocked]);
+        // Up to twice the cap between prunings: a sort every MAX_CATEGORIES new names, not every name.
+        if (this.categories.size > 2 * MAX_CATEGORIES) this.prune(MAX_CATEGORIES);
+        return;
       }
-      entry = [0, 0];
-      this.categories.set(name, entry);
     }
     entry[0] += total;
     entry[1] += blocked;
+  }
+
+  /** Keeps the `keep` smallest names; the counts of the others go to OTHER_CATEGORY. */
+  private prune(keep: number): void {
+    if (this.categories.size <= keep) return;
+    const names = [...this.categories.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const name of names.slice(keep)) {
+      const [t, b] = this.categories.get(name)!;
+      this.other[0] += t;
+      this.other[1] += b;
+      this.categories.delete(name);
+    }
+    this.ceiling = names[keep - 1];
+    this.categoriesCapped = true;
   }
 }

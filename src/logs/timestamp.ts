@@ -15,7 +15,8 @@ import { DateTime } from 'luxon';
  *   land outside every period.
  *
  * Every failure returns NaN and leaves a short English reason in `reason` (it goes into the
- * malformed-line samples).
+ * malformed-line samples, so it never quotes the value). The complaint ledger reads its times
+ * with the same rules (src/complaints/read.ts).
  */
 
 const MIN_EPOCH_MS = 1e11;
@@ -44,8 +45,9 @@ export class TimestampReader {
 
   fromNumber(n: number): number {
     if (!Number.isFinite(n)) return this.fail('timestamp is not a finite number');
-    if (n < MIN_EPOCH_MS) return this.fail(`timestamp ${n} is not epoch milliseconds (epoch seconds?)`);
-    if (n > MAX_EPOCH_MS) return this.fail(`timestamp ${n} is out of range`);
+    // Reasons never echo the value: a number in a timestamp field may be a phone number.
+    if (n < MIN_EPOCH_MS) return this.fail('timestamp is a number below 10^11, not epoch milliseconds (epoch seconds?)');
+    if (n > MAX_EPOCH_MS) return this.fail('timestamp is a number out of range');
     return Math.floor(n);
   }
 

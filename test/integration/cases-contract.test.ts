@@ -102,6 +102,15 @@ describe.each(backends)('cases on %s', (_name, url) => {
     expect(await listCases(ledger, { open: true })).toHaveLength(2);
   });
 
+  it('leaves an unobserved case untouched when the handler cannot tell what became of it', async () => {
+    const first = await observeCases(ledger, scope('2026-11-30'), [added('image-gen', '2026-12-14'), added('tts', '2026-12-14')]);
+    const unsure = await observeCases(ledger, scope('2026-12-01'), [], { resolveMissing: (c) => (c.caseId === first.cases[0]!.caseId ? undefined : { reason: 'reverted' }) });
+    expect(unsure.kept.map((c) => c.caseId)).toEqual([first.cases[0]!.caseId]);
+    expect(unsure.resolved.map((c) => c.caseId)).toEqual([first.cases[1]!.caseId]);
+    expect((await caseHistory(ledger, first.cases[0]!.caseId)).map((h) => h.event)).toEqual(['opened']);
+    expect((await listCases(ledger, { open: true })).map((c) => c.caseId)).toEqual([first.cases[0]!.caseId]);
+  });
+
   it('acknowledges by id or unique prefix, records who, and refuses resolved cases', async () => {
     const { cases } = await observeCases(ledger, scope('2026-11-30'), [added('image-gen', '2026-12-14')]);
     const id = cases[0]!.caseId;

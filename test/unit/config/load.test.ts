@@ -63,6 +63,20 @@ describe('config loading', () => {
     ['bad id', ['  - id: freshness', '  - id: Fresh_Ness'], 13, 'checks[0].id', /lowercase letters, digits and dashes/],
     ['missing source', ['      keywordLibrary: { file: k.txt }\n', ''], 13, 'checks[0].type', /needs services\[assistant\].sources.keywordLibrary/],
     ['bad email', ['  ops: [ops@example.com]', '  ops: [not-an-email]'], 4, 'contacts.ops[0]', /not a valid email/],
+    [
+      'glob with a range out of order',
+      ['      keywordLibrary: { file: k.txt }', '      keywordLibrary: { file: k.txt }\n      safetyLogs:\n        files: [logs/*.jsonl, "logs/[z-a]*.csv"]'],
+      12,
+      'services[0].sources.safetyLogs.files[1]',
+      /^the glob segment "\[z-a\]\*\.csv" is not valid \(range out of order in character class\); a character class is \[abc\], \[a-z\] \(low to high\) or \[!abc\]$/,
+    ],
+    [
+      'inventory URL with credentials',
+      ['      keywordLibrary: { file: k.txt }', '      keywordLibrary: { file: k.txt }\n      inventory: { url: "https://ops:s3cret@inv.example.com/api/inventory?token=t0k" }'],
+      11,
+      'services[0].sources.inventory.url',
+      /^the URL carries a user name or password \(https:\/\/inv\.example\.com\/api\/inventory\); credentials must not be written in the config: put a bearer token in an environment variable and name it with tokenEnv$/,
+    ],
   ])('%s: names the path and the line', (_name, [from, to], line, path, message) => {
     const found = problems(VALID.replace(from!, to!));
     expect(found).toHaveLength(1);

@@ -16,6 +16,22 @@ let server: Server;
 let base: string;
 const seen: Array<{ path: string; authorization?: string }> = [];
 const hanging: ServerResponse[] = [];
+/** Bytes an endless route managed to send before the client hung up. */
+const streamed: Record<string, number> = {};
+
+/** Writes 64 KiB chunks (chunked encoding, no length) until `limit` bytes or the client goes away. */
+function endless(res: ServerResponse, route: string, limit = 300 * 1024 * 1024): void {
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  streamed[route] = 0;
+  const more = () => {
+    while (!res.destroyed && streamed[route]! < limit) {
+      streamed[route]! += chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', more);
+    }
+    if (!res.destroyed) res.end();
+  };
+  more();
+}
 
 beforeAll(async () => {
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -35,6 +51,16 @@ beforeAll(async () => {
         return;
       case '/not-yaml':
         return res.writeHead(200).end('model: { name: [unclosed');
+      case '/redirect':
+        return res.writeHead(302, { location: '/ok.json?token=in-the-query' }).end();
+      case '/redirect-open':
+        return res.writeHead(301, { location: `/ok.yaml?sig=abc` }).end();
+      case '/huge-chunked':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return endless(res, '/huge-chunked');
+      case '/gone-endless':
+        res.writeHead(404);
+        return endless(res, '/gone-endless');
       case '/wrong-shape':
         return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ model: { name: 'X' }, feature: [] }));
       default:
@@ -122,6 +148,42 @@ describe('inventory over HTTP (real local server)', () => {
     const noToken = await failure(loadInventory(source('/ok.json', { tokenEnv: 'NOT_SET_ANYWHERE' }), { env: {} }));
     expect(noToken).toBeInstanceOf(PermanentError);
     expect(noToken.message).toMatch(/environment variable NOT_SET_ANYWHERE \(sources\.inventory\.tokenEnv\) is not set/);
+  });
+
+  it('a URL with a user name or password is refused before any request, permanently, and never shown', async () => {
+    const before = seen.length;
+    const url = base.replace('http://', 'http://ops:hunter2-pw@') + '/ok.json?token=q-secret';
+    const err = await failure(loadInventory({ url, timeoutSeconds: 5 }, { env }));
+    expect(err).toBeInstanceOf(PermanentError);
+    expect(err.message).toBe(`the inventory URL ${base}/ok.json carries a user name or password; remove them from sources.inventory.url and put a bearer token in an environment variable named by sources.inventory.tokenEnv`);
+    expect(seen.length).toBe(before);
+    expect(JSON.stringify({ message: err.message, cause: String(err.cause ?? '') })).not.toMatch(/hunter2|q-secret|ops:/);
+  });
+
+  it('with a token, a redirect is permanent and names where it points, without the query; without one it is followed', async () => {
+    const err = await failure(loadInventory(source('/redirect', { tokenEnv: 'INVENTORY_TOKEN' }), { env }));
+    expect(err).toBeInstanceOf(PermanentError);
+    expect(err.message).toBe(
+      `the inventory URL ${base}/redirect answered HTTP 302 Found, a redirect to ${base}/ok.json; with a token (sources.inventory.tokenEnv) redirects are not followed, so the token cannot reach another host: set sources.inventory.url to the final address`,
+    );
+    expect(err.message).not.toContain('in-the-query');
+    const followed = await loadInventory(source('/redirect-open'), { env });
+    expect(followed.inventory.model).toEqual({ name: 'XiaoZhi', version: '2.1' });
+  });
+
+  it('stops downloading a chunked body past 5 MB instead of reading all of it', async () => {
+    const err = await failure(loadInventory(source('/huge-chunked', { timeoutSeconds: 30 }), { env }));
+    expect(err).toBeInstanceOf(PermanentError);
+    expect(err.message).toBe(`the inventory from ${base}/huge-chunked is more than ${5 * 1024 * 1024} bytes; that is not an inventory`);
+    // The server could push a little more into the socket buffers before the client hung up, not 300 MB.
+    expect(streamed['/huge-chunked']!).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('judges the status before reading a body: an error page of any length costs nothing', async () => {
+    const err = await failure(loadInventory(source('/gone-endless', { timeoutSeconds: 30 }), { env }));
+    expect(err).toBeInstanceOf(PermanentError);
+    expect(err.message).toMatch(/answered HTTP 404 Not Found; check sources\.inventory\.url/);
+    expect(streamed['/gone-endless']!).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('a missing file names the file and the key to fix', async () => {

@@ -74,4 +74,14 @@ scope: { audiences: [enterprise], regions: [CN, HK], channels: [app, web] }
     ]);
     expect(diffInventory(base, withFeature).changes.map((c) => [c.code, c.publicFacing])).toEqual([['feature-added', true]]);
   });
+
+  it('marks an existing feature opened to the public, and only then', () => {
+    const opened = parseInventory(filed.replace('{ id: doc-qa, name: 文档问答 }', '{ id: doc-qa, name: 文档问答, audiences: [enterprise, consumer] }'), 'i.yaml');
+    expect(diffInventory(base, opened).changes.map((c) => [c.code, c.subject, c.publicFacing])).toEqual([['feature-changed', 'feature:doc-qa', true]]);
+    // Narrowed to one audience, or renamed while already public: no new assessment.
+    const narrowed = parseInventory(filed.replace('{ id: doc-qa, name: 文档问答 }', '{ id: doc-qa, name: 文档问答, audiences: [partners] }'), 'i.yaml');
+    expect(diffInventory(base, narrowed).changes.map((c) => c.publicFacing)).toEqual([false]);
+    const renamed = parseInventory(filed.replace('{ id: doc-qa, name: 文档问答 }', '{ id: doc-qa, name: 文档问答 2, audiences: [consumer] }'), 'i.yaml');
+    expect(diffInventory(opened, renamed).changes.map((c) => [c.code, c.publicFacing])).toEqual([['feature-changed', false]]);
+  });
 });

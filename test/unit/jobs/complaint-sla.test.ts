@@ -1,12 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isWorkday } from 'chinese-days';
-import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listCases } from '../../../src/ledger/cases.js';
+import { caseHistory, listCases } from '../../../src/ledger/cases.js';
 import type { Result } from '../../../src/lib/result.js';
-import { runCheck } from '../../../workers/run-check.js';
-import { baseConfig, testEnv, writeConfig, type TestEnv } from '../../helpers/workspace.js';
+import { baseConfig, writeConfig, type TestEnv } from '../../helpers/workspace.js';
+import { CHECK, complaintEnv, csv, day, due, median, p95, runComplaints, wd, type Row } from './complaint-fixture.js';
 
 /**
  * The fixture spans September–October 2026: Mid-Autumn (Sep 25–27), National Day (Oct 1–7) and
@@ -14,15 +12,6 @@ import { baseConfig, testEnv, writeConfig, type TestEnv } from '../../helpers/wo
  * chinese-days package as the working-day oracle and a plain median / nearest-rank p95, not with
  * Dossier's calendar or SLA code.
  */
-interface Row {
-  id: string;
-  receivedAt: string;
-  channel: string;
-  category: string;
-  respondedAt?: string;
-  resolvedAt?: string;
-  content?: string;
-}
 const ROWS: Row[] = [
   { id: 'S1', receivedAt: '2026-09-03T10:00:00+08:00', channel: 'web', category: '账号', respondedAt: '2026-09-04T09:00:00+08:00', resolvedAt: '2026-09-10T12:00:00+08:00' },
   { id: 'S2', receivedAt: '2026-09-10T15:00:00+08:00', channel: 'app', category: '隐私', respondedAt: '2026-09-30T18:00:00+08:00' },
@@ -42,31 +31,6 @@ const ROWS: Row[] = [
 ];
 const AS_OF = '2026-10-20T08:00:00+08:00';
 const SLA = 15;
-
-const csvCell = (v: string | undefined) => (v === undefined ? '' : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-function csv(rows: Row[], extra: string[] = []): string {
-  const cols = ['id', 'receivedAt', 'channel', 'category', 'respondedAt', 'resolvedAt', 'content'] as const;
-  return [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(',')), ...extra].join('\r\n') + '\r\n';
-}
-
-// ---- the independent oracle ----
-const day = (iso: string) => iso.slice(0, 10); // every fixture time is +08:00, the configured zone
-const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-function wd(from: string, to: string): number {
-  let n = 0;
-  for (let d = nextDay(from); d <= to; d = nextDay(d)) if (isWorkday(d)) n++;
-  return n;
-}
-function due(from: string, n: number): string {
-  let d = from;
-  for (let left = n; left > 0; ) if (isWorkday((d = nextDay(d)))) left--;
-  return d;
-}
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(0.95 * xs.length) - 1]!;
 
 function expected(rows: Row[], asOf: string, sla: number, from: string, to: string) {
   const latest = new Map(rows.map((r) => [r.id, r])); // a later row of the same id wins
@@ -103,20 +67,13 @@ function expected(rows: Row[], asOf: string, sla: number, from: string, to: stri
 // ---- running the check ----
 let env: TestEnv;
 afterEach(async () => env?.close());
-const CHECK = 'assistant-complaints';
 
 async function setup(text: string, opts: { file?: string; sla?: number; source?: Record<string, unknown>; timezone?: string } = {}): Promise<void> {
-  const written = baseConfig({ timezone: opts.timezone ?? 'Asia/Shanghai', checks: [{ id: CHECK, type: 'complaint-sla', service: 'assistant', cron: '0 8 * * *', slaWorkingDays: opts.sla ?? SLA }] }) as {
-    services: Array<{ sources: Record<string, unknown> }>;
-  };
-  const file = opts.file ?? 'complaints.csv';
-  written.services[0]!.sources.complaints = { file: `../examples/assistant/${file}`, ...opts.source };
-  env = await testEnv({ config: written });
-  writeFileSync(join(env.dir, 'examples/assistant', file), text);
+  env = await complaintEnv(text, opts);
 }
 
 async function runAt(at: string): Promise<Result> {
-  return (await runCheck(env, { checkId: CHECK, scheduledAt: DateTime.fromISO(at, { setZone: true }), trigger: 'local', attempt: 1, maxAttempts: 1 })).result;
+  return runComplaints(env, at);
 }
 
 describe('complaint-sla', () => {
@@ -197,12 +154,44 @@ describe('complaint-sla', () => {
     const r = await runAt(AS_OF);
     // L1: Thu Oct 8 → Mon Oct 19 = Oct 9, 10 (make-up), 12–16, 19 = 8 working days > 5.
     expect(wd('2026-10-08', '2026-10-19')).toBe(8);
-    // L2: epoch 1760000000000 = 2025-10-09 (last year): in neither window, answered, so no case.
+    // L2: epoch 1760000000000 = 2025-10-09 (last year), in neither window, but answered this
+    // month (Oct 13), a year late: a breach of this month too.
     expect(r.findings.map((f) => f.code)).toEqual(['late-responses', 'malformed-rows']);
-    expect(r.findings[0]!.message).toBe('本月有 1 件投诉超过 5 个工作日才答复：L1');
-    expect((r.findings[1]!.data as { samples: string[] }).samples).toEqual(['complaints.jsonl:3: created "yesterday" is not a time', 'complaints.jsonl:4: not valid JSON']);
+    expect(r.findings[0]!.message).toBe('本月答复的投诉中有 2 件超过 5 个工作日才答复：L1, L2');
+    expect((r.findings[1]!.data as { samples: string[] }).samples).toEqual([
+      'complaints.jsonl:3: created is not a time: timestamp is not ISO-8601 (YYYY-MM-DDTHH:MM:SS±HH:MM) or epoch milliseconds',
+      'complaints.jsonl:4: not valid JSON',
+    ]);
     expect(r.status).toBe('warn');
     expect(r.metrics).toMatchObject({ monthToDate: { received: 1, late: 1, compliance: 0 }, rows: 4, malformed: 2 });
+  });
+
+  it('warns about answers given late this month, also for complaints received in an earlier month', async () => {
+    const rows: Row[] = [
+      { id: 'A', receivedAt: '2026-09-01T10:00:00+08:00', channel: 'web', category: 'x', respondedAt: '2026-10-09T10:00:00+08:00' },
+      { id: 'B', receivedAt: '2026-09-02T10:00:00+08:00', channel: 'web', category: 'x', respondedAt: '2026-09-30T10:00:00+08:00' },
+      { id: 'C', receivedAt: '2026-10-08T09:00:00+08:00', channel: 'web', category: 'x', respondedAt: '2026-10-19T10:00:00+08:00' },
+      { id: 'D', receivedAt: '2026-09-20T10:00:00+08:00', channel: 'web', category: 'x', respondedAt: '2026-10-19T10:00:00+08:00' },
+    ];
+    await setup(csv(rows));
+    const r = await runAt(AS_OF);
+    const lateThisMonth = rows.filter((x) => x.respondedAt! >= '2026-10-01' && x.respondedAt! <= AS_OF && day(x.respondedAt!) > due(day(x.receivedAt), SLA)).map((x) => x.id);
+    // By hand: A was due Mon Sep 21 (Sun Sep 20 worked), D Fri Oct 16; B was late in September.
+    expect(lateThisMonth).toEqual(['A', 'D']);
+    const late = r.findings.find((f) => f.code === 'late-responses')!;
+    expect(late.data).toEqual({ count: 2, ids: lateThisMonth });
+    expect(late.message).toBe('本月答复的投诉中有 2 件超过 15 个工作日才答复：A, D');
+  });
+
+  it('writes a case row only when something about the case changes, not every day', async () => {
+    const rows: Row[] = [
+      { id: 'V1', receivedAt: '2026-09-22T10:00:00+08:00', channel: 'web', category: 'x' }, // due Oct 20: overdue from Oct 21
+      { id: 'V2', receivedAt: '2026-09-25T10:00:00+08:00', channel: 'web', category: 'x' },
+    ];
+    await setup(csv(rows));
+    for (const at of [AS_OF, '2026-10-21T08:00:00+08:00', '2026-10-22T08:00:00+08:00']) await runAt(at);
+    const events = Object.fromEntries(await Promise.all((await listCases(env.ledger)).map(async (c) => [c.key.complaint, (await caseHistory(env.ledger, c.caseId)).map((h) => h.event)])));
+    expect(events).toEqual({ V1: ['opened', 'overdue'], V2: ['opened'] });
   });
 
   it('is inconclusive when the ledger is missing or nothing in it can be read', async () => {
@@ -212,7 +201,7 @@ describe('complaint-sla', () => {
     expect(r.summary).toContain('none of the 1 rows of the complaint ledger');
     await setup('foo,bar\n1,2\n');
     r = await runAt(AS_OF);
-    expect(r.summary).toContain('has no column id, receivedAt in its header (foo, bar); map the names with sources.complaints.fields');
+    expect(r.summary).toContain('has no column id, receivedAt in its header ("foo", "bar"); map the names with sources.complaints.fields');
     env.config.services[0]!.sources.complaints = { file: join(env.dir, 'nope.csv') };
     r = await runAt(AS_OF);
     expect(r.summary).toContain('the file does not exist; fix sources.complaints.file');

@@ -69,6 +69,24 @@ describe('feature-changes on the shipped sample (image-gen added, channel app op
     for (const c of cases) expect((await caseHistory(env.ledger, c.caseId)).map((h) => h.event)).toEqual(['opened']);
   });
 
+  it('another change elsewhere in the inventory writes no row for the cases already open', async () => {
+    await setup();
+    const first = await runOn('2026-11-30');
+    writeFileSync(inventoryPath(), readFileSync(inventoryPath(), 'utf8').replace('  - { id: image-gen, name: 文生图 }\n', '  - { id: image-gen, name: 文生图 }\n  - { id: tts, name: 语音播报 }\n'));
+    const r = await runOn('2026-12-01');
+    expect(r.findings.map((f) => f.code)).toEqual(['feature-added', 'feature-added', 'scope-expanded']);
+    for (const f of first.findings) expect((await caseHistory(env.ledger, f.caseId!)).map((h) => h.event)).toEqual(['opened']);
+  });
+
+  it('a filed feature opened to the public asks for a security assessment too', async () => {
+    await setup();
+    writeFileSync(inventoryPath(), readFileSync(inventoryPath(), 'utf8').replace('{ id: doc-qa, name: 文档问答 }', '{ id: doc-qa, name: 文档问答, audiences: [enterprise, public] }'));
+    const r = await runOn('2026-11-30');
+    const opened = r.findings.find((f) => f.code === 'feature-changed')!;
+    expect(opened.data).toMatchObject({ subject: 'feature:doc-qa', actions: ['change-filing', 'security-assessment'] });
+    expect(opened.message).toBe('功能「文档问答」(doc-qa) 的说明或适用对象已变更：未报备，自 2026-11-30 起发现；须在 2026-12-14 前办理变更备案（10 个工作日，剩余 10 个工作日）；该变更面向公众，上线前还须完成安全评估');
+  });
+
   it('fails once a case is past its deadline (the deadline day itself is still on time)', async () => {
     await setup();
     await runOn('2026-11-30');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,7 +85,51 @@ describe('policy-freshness', () => {
     appendFileSync(e.files.keywords, 'new-term\n');
     const fresh = await run(e, 1);
     expect(fresh.status).toBe('pass');
-    expect((fresh.metrics as any).keywordLibrary).toMatchObject({ entries: 13, unchangedDays: 0, unchangedSince: '2026-11-18T10:00:00.000+08:00', firstObservation: false });
+    // New content first seen on 11-18; it may have appeared right after the run of 11-17 that still saw the old one.
+    expect((fresh.metrics as any).keywordLibrary).toMatchObject({
+      entries: 13,
+      unchangedDays: 1,
+      unchangedSince: '2026-11-17T10:00:00.000+08:00',
+      firstSeen: '2026-11-18T10:00:00.000+08:00',
+      firstObservation: false,
+    });
+  });
+
+  it('never under-reports age: new content counts from the last run that saw the old one (weekly runs)', async () => {
+    const e = await setup(small);
+    const age = (r: Result) => (r.metrics as any).keywordLibrary;
+    expect(age(await run(e))).toMatchObject({ unchangedDays: 0, firstObservation: true }); // Mon 11-02
+    expect((await run(e, 7)).status).toBe('pass'); // 11-09: 7 days, not more than 7
+    writeFileSync(e.files.keywords, lines(12, 'kw-v2-'));
+    const changed = await run(e, 7); // 11-16: new content, which may date from just after 11-09
+    expect(age(changed)).toMatchObject({ unchangedDays: 7, unchangedSince: '2026-11-09T10:00:00.000+08:00', firstSeen: '2026-11-16T10:00:00.000+08:00' });
+    expect(changed.status).toBe('pass');
+    const week2 = await run(e, 7); // 11-23: unchanged for up to 14 days: more than 7
+    expect(age(week2)).toMatchObject({ unchangedDays: 14, unchangedSince: '2026-11-09T10:00:00.000+08:00', firstSeen: '2026-11-16T10:00:00.000+08:00' });
+    expect(week2.findings.find((f) => f.code === 'keyword-library-stale')).toMatchObject({ severity: 'warn', message: 'Keyword library has not changed for 14 days (more than 7)' });
+    expect((await run(e, 7)).findings.find((f) => f.code === 'keyword-library-stale')?.severity).toBe('fail'); // 11-30: 21 days
+  });
+
+  it('a CRLF re-save, reordered or repeated lines are not an update; the raw hash still shows the new bytes', async () => {
+    const e = await setup(small);
+    const first = (await run(e)).metrics as any;
+    const words = lines(12, 'kw-').trim().split('\n');
+    writeFileSync(e.files.keywords, '\uFEFF# comment, edited\r\n' + [...words].reverse().map((w) => `  ${w}\t`).join('\r\n') + '\r\n' + words[0] + '\r\n');
+    const again = (await run(e, 8)).metrics as any;
+    expect(again.keywordLibrary.sha256).not.toBe(first.keywordLibrary.sha256);
+    expect(again.keywordLibrary).toMatchObject({ contentSha256: first.keywordLibrary.contentSha256, unchangedSince: '2026-11-02T10:00:00.000+08:00', unchangedDays: 8, entries: 13, uniqueEntries: 12 });
+    // The fingerprint is the sorted set of entries, computed here the plain way.
+    const sha = (x: string) => createHash('sha256').update(x).digest('hex');
+    const set = [...new Set(words)].map((w) => createHash('sha1').update(w).digest('base64')).sort();
+    expect(first.keywordLibrary.contentSha256).toBe(sha(set.join('\n')));
+  });
+
+  it('the first observation says that the age before it is unknown', async () => {
+    const e = await setup(small);
+    const r = await run(e);
+    expect(r.findings.find((f) => f.code === 'first-observation')!.message).toBe(
+      'First record of the keyword library content hash: how long it was unchanged before is unknown; the days unchanged are counted from now on',
+    );
   });
 
   it('banks go stale after 24 (warn) and 31 (fail) days', async () => {
@@ -114,6 +159,14 @@ describe('policy-freshness', () => {
     const back = await run(e, 4);
     expect((back.metrics as any).keywordLibrary.unchangedDays).toBe(9);
     expect(back.status).toBe('warn');
+  });
+
+  it('counts CSV banks by records: a quoted question may hold commas and line breaks', async () => {
+    const e = await setup(small);
+    const file = join(e.dir, 'policies', 'bank.csv');
+    writeFileSync(file, 'id,question\r\n1,"如何制作, 详细步骤\r\n第二行"\r\n\r\n2,plain\r\n3,"unclosed\r\n');
+    // Records: 1 (two lines), 2; the quote left open at the end costs its own line only.
+    expect(await countEntries(file, 'bank')).toMatchObject({ entries: 2, uniqueEntries: 2, malformed: 1 });
   });
 
   it('counts JSONL banks by parsable lines and reports the unparsable ones', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskText, maskValue } from '../../../src/lib/mask.js';
+import { maskJsonText } from '../../../src/logs/mask.js';
 
 describe('maskText', () => {
   it.each([
@@ -29,5 +30,21 @@ describe('maskValue', () => {
   it('masks strings deeply and keeps the listed top-level fields as they are', () => {
     const row = { id: '110101199003071234', text: '电话 13812345678', nested: { mails: ['x.y@example.com'] }, n: 3 };
     expect(maskValue(row, new Set(['id']))).toEqual({ id: '110101199003071234', text: '电话 138****5678', nested: { mails: ['***@example.com'] }, n: 3 });
+  });
+
+  it('masks numbers shaped like a mobile (11 digits, 13–19) or an ID (18 digits), as the event-line masker does', () => {
+    const row = { phone: 13812345678, id18: 110101199003071234, order: 12812345678, ms: 1790000000000, small: 42, frac: 13812345678.5 };
+    const masked = maskValue(row) as Record<string, unknown>;
+    expect(masked).toEqual({ phone: '138****5678', id18: expect.stringMatching(/^110101\*{8}\d{4}$/), order: 12812345678, ms: 1790000000000, small: 42, frac: 13812345678.5 });
+    expect(JSON.stringify([masked.phone, masked.id18])).not.toMatch(/13812345678|11010119900307/);
+    // The same decision as maskJsonText makes on the line itself.
+    expect(JSON.parse(maskJsonText(JSON.stringify(row)))).toEqual(masked);
+  });
+
+  it('keeps a `__proto__` key as data', () => {
+    const row = JSON.parse('{"__proto__": "call 13812345678", "a": 1}') as Record<string, unknown>;
+    const masked = maskValue(row);
+    expect(Object.keys(masked)).toEqual(['__proto__', 'a']);
+    expect(JSON.stringify(masked)).toBe('{"__proto__":"call 138****5678","a":1}');
   });
 });

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -108,6 +108,30 @@ describe('collect: formats and mapping', () => {
     expect(c.files[1]!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('decides the format of a file without extension from its first non-blank line', async () => {
+    const root = dir({ 'a.log': '\n  \nts,verdict,__proto__\n2026-10-02T00:00:00Z,block,call 13812345678\n', 'b.log': '\n{"ts":"2026-10-02T00:00:00Z","verdict":"pass"}\n' });
+    const got = await collectWithEvents(root, 'Asia/Shanghai', {}, 1, '*.log');
+    expect(got.files.map((f) => [f.name, f.format, f.lines])).toEqual([
+      ['a.log', 'csv', 1],
+      ['b.log', 'jsonl', 1],
+    ]);
+    expect([got.tally.total, got.tally.blocked, got.tally.malformed]).toEqual([2, 1, 0]);
+    // A column named __proto__ is data like any other (and masked).
+    expect(got.events.split('\n')[0]).toBe('{"ts":"2026-10-02T00:00:00Z","verdict":"block","__proto__":"call 138****5678"}');
+  });
+
+  it('removes part directories a killed run left behind, once they are a day old', async () => {
+    const root = dir({ 'logs/a.jsonl': lines([{ ts: '2026-10-02T00:00:00Z', verdict: 'pass' }]) });
+    const tmp = join(root, '.tmp');
+    for (const name of ['.events-old', '.events-recent', 'keep-me']) mkdirSync(join(tmp, name), { recursive: true });
+    writeFileSync(join(tmp, '.events-old', 'part-00000.gz'), 'x');
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    utimesSync(join(tmp, '.events-old'), twoDaysAgo, twoDaysAgo);
+    utimesSync(join(tmp, 'keep-me'), twoDaysAgo, twoDaysAgo);
+    await collectWithEvents(root, 'Asia/Shanghai', {}, 1, 'logs/*', tmp);
+    expect(readdirSync(tmp).sort()).toEqual(['.events-recent', 'keep-me']);
+  });
+
   it('stops a CSV file whose header lacks the timestamp column, naming the mapping to fix', async () => {
     const root = dir({ 'a.csv': 'when,verdict\n2026-10-01T00:00:00Z,pass\n' });
     const { c, t } = await run(root, '*.csv');
@@ -147,7 +171,7 @@ describe('collect: malformed input', () => {
     expect(samples.filter((s) => s.startsWith('c.jsonl'))).toEqual([
       'c.jsonl:1: no "ts" field',
       'c.jsonl:2: timestamp is not ISO-8601 (YYYY-MM-DDTHH:MM:SS±HH:MM) or epoch milliseconds',
-      'c.jsonl:3: timestamp 1790902800 is not epoch milliseconds (epoch seconds?)',
+      'c.jsonl:3: timestamp is a number below 10^11, not epoch milliseconds (epoch seconds?)',
       'c.jsonl:4: no "verdict" field',
       'c.jsonl:5: unknown verdict "call 138****5678"',
       'c.jsonl:6: "verdict" is not a string',
@@ -177,11 +201,66 @@ describe('collect: malformed input', () => {
     expect(t.total).toBeLessThan(20_000);
   });
 
+  it('keeps every event decoded before trailing garbage, and hashes the whole raw file, inline and in threads', async () => {
+    const events = Array.from({ length: 30_000 }, (_, i) => ({ ts: '2026-10-02T00:00:00Z', verdict: i % 3 ? 'pass' : 'block', requestId: `r-${i}-${randomBytes(6).toString('hex')}` }));
+    const raw = Buffer.concat([gzipSync(lines(events)), Buffer.from('trailing junk, not a gzip member')]);
+    const root = dir({ 'logs/a.jsonl.gz': raw });
+    const expectedHash = createHash('sha256').update(raw).digest('hex');
+    for (const threads of [1, 2]) {
+      const got = await collectWithEvents(root, 'Asia/Shanghai', {}, threads);
+      expect(got.threads).toBe(threads);
+      expect([got.tally.total, got.tally.blocked], `threads=${threads}`).toEqual([30_000, 10_000]);
+      expect(got.files[0]).toMatchObject({ bytes: raw.length, sha256: expectedHash, error: 'gzip data is damaged or cut short (data after the end of the compressed stream)' });
+    }
+  });
+
+  it('hashes the whole raw file of a gzip file damaged in the middle, inline as in threads', async () => {
+    // A small member garbled in its deflate data, then 8 MB more (a stored member): the reader
+    // stops long before the end of the raw file.
+    const first = Buffer.from(gzipSync(lines(Array.from({ length: 5000 }, (_, i) => ({ ts: '2026-10-02T00:00:00Z', verdict: 'pass', n: randomBytes(8).toString('hex') + i })))));
+    first.fill(0xff, first.length >> 1, (first.length >> 1) + 64);
+    const raw = Buffer.concat([first, gzipSync(randomBytes(8 << 20), { level: 0 })]);
+    const root = dir({ 'logs/a.jsonl.gz': raw });
+    const inline = await collectWithEvents(root, 'Asia/Shanghai', {}, 1);
+    const threaded = await collectWithEvents(root, 'Asia/Shanghai', {}, 2);
+    expect(inline.files[0]).toMatchObject({ bytes: raw.length, sha256: createHash('sha256').update(raw).digest('hex'), error: expect.stringMatching(/gzip data is damaged/) });
+    expect(threaded.files).toEqual(inline.files);
+    expect(threaded.tally.total).toBe(inline.tally.total);
+  });
+
+  it('a stray quote in a CSV log costs one malformed line, not the lines after it', async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => `r${i},2026-10-03T09:00:00Z,${i % 2 ? 'pass' : 'block'}`);
+    rows.splice(10, 0, 'bad,"2026-10-03T09:00:00Z,pass'); // line 12 of the file (header is line 1)
+    const root = dir({ 'a.csv': ['requestId,ts,verdict', ...rows].join('\n') + '\n' });
+    const { t, samples } = await run(root, '*.csv');
+    expect([t.total, t.blocked, t.malformed]).toEqual([150, 75, 1]);
+    expect(samples).toEqual(['a.csv:12: bad CSV row: a quoted field is not closed within 100 lines']);
+  });
+
   it('says which fixed directory is missing', async () => {
     const root = dir({});
     const { c } = await run(root, 'nope/*.jsonl');
     expect(c.files).toEqual([]);
     expect(c.missingDirs).toEqual([join(root, 'nope')]);
+  });
+});
+
+describe('collect: personal data', () => {
+  it('masks digits written as \\u escapes on the full-parser path too, and masks a quoted value before cutting it', async () => {
+    const escapedPhone = '\\u0031\\u0033\\u0038\\u0031\\u0032\\u0033\\u0034\\u0035\\u0036\\u0037\\u0038';
+    const text = [
+      // An escaped key sends the line to JSON.parse (the full parser).
+      `{"ts":"2026-10-02T00:00:00Z","verdict":"pass","te\\u0078t":"call ${escapedPhone}"}`,
+      // The fast path, for comparison.
+      `{"ts":"2026-10-02T00:00:00Z","verdict":"pass","text":"call ${escapedPhone}"}`,
+      // An unknown verdict whose mobile number crosses the 40-character cut of the quoted value.
+      JSON.stringify({ ts: '2026-10-02T00:00:00Z', verdict: `${'x'.repeat(33)}13812345678` }),
+    ].join('\n');
+    const root = dir({ 'logs/a.jsonl': text + '\n' });
+    const got = await collectWithEvents(root, 'Asia/Shanghai', {}, 1);
+    const events = got.events.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    expect(events.map((e) => e.text)).toEqual(['call 138****5678', 'call 138****5678']);
+    expect(got.samples).toEqual([`a.jsonl:3: unknown verdict "${'x'.repeat(33)}138****…"`]);
   });
 });
 
@@ -220,21 +299,46 @@ describe('collect: exactness', () => {
   });
 });
 
-async function collectWithEvents(root: string, zone: string, verdicts: Record<string, string[]>, threads: number) {
+describe('collect: many categories', () => {
+  it('threads and an inline read keep the same 500 categories with the same counts', async () => {
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const events = Array.from({ length: 20_000 }, () => ({ ts: '2026-10-05T00:00:00Z', verdict: rnd() < 0.25 ? 'block' : 'pass', category: `c-${Math.floor(rnd() * 1500)}` }));
+    const root = dir({ 'logs/a.jsonl': lines(events) });
+    const inline = await collectWithEvents(root, 'Asia/Shanghai', {}, 1);
+    const threaded = await collectWithEvents(root, 'Asia/Shanghai', {}, 2);
+    expect(threaded.threads).toBe(2);
+    // The rule computed the plain way: the 500 smallest names, in first-seen order, the rest as (other).
+    const names = [...new Set(events.map((e) => e.category))];
+    const kept = new Set([...names].sort().slice(0, 500));
+    const counts = new Map(names.filter((n) => kept.has(n)).map((n) => [n, { total: 0, blocked: 0 }]));
+    const other = { total: 0, blocked: 0 };
+    for (const e of events) {
+      const cell = counts.get(e.category) ?? other;
+      cell.total++;
+      if (e.verdict === 'block') cell.blocked++;
+    }
+    const expected = [...counts.entries(), ['(other)', other]];
+    expect(Object.entries(inline.tally.byCategory())).toEqual(expected);
+    expect(Object.entries(threaded.tally.byCategory())).toEqual(expected);
+  });
+});
+
+async function collectWithEvents(root: string, zone: string, verdicts: Record<string, string[]>, threads: number, pattern = 'logs/*', tempDir = root) {
   const period = parsePeriodKey('previous-month', '2026-10', zone)!;
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
   const ended = new Promise((r) => out.on('end', r));
   const c = await collect({
-    patterns: [join(root, 'logs/*')],
+    patterns: [join(root, pattern)],
     period,
     fields: DEFAULT_FIELDS,
     verdicts,
     zone,
     threads,
     tuning: { parallelMinBytes: 0, splitMinBytes: 1, partBytes: 50_000 },
-    events: { open: () => out, mask: true, tempDir: root },
+    events: { open: () => out, mask: true, tempDir },
   });
   await ended;
   const t = c.tally;

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandBraces, expandGlobs, segmentToRe } from '../../../src/logs/glob.js';
+import { PermanentError } from '../../../src/lib/errors.js';
+import { expandBraces, expandGlobs, globProblem, segmentToRe } from '../../../src/logs/glob.js';
 
 function tree(files: string[]): string {
   const root = mkdtempSync(join(tmpdir(), 'glob-'));
@@ -59,5 +60,13 @@ describe('glob', () => {
 
   it('refuses relative patterns (config paths are resolved first)', async () => {
     await expect(expandGlobs(['logs/*.jsonl'])).rejects.toThrow(/must be absolute/);
+  });
+
+  it('a pattern that cannot compile is a permanent error with the fix, at run time as in validate', async () => {
+    const root = tree(['logs/a.jsonl']);
+    await expect(expandGlobs([join(root, 'logs/[z-a]*.jsonl')])).rejects.toThrow(PermanentError);
+    await expect(expandGlobs([join(root, 'logs/[z-a]*.jsonl')])).rejects.toThrow('the glob segment "[z-a]*.jsonl" is not valid (range out of order in character class)');
+    expect(globProblem('logs/{ok,[z-a]}/*.jsonl')).toMatch(/segment "\[z-a\]"/);
+    expect(globProblem('logs/**/[a-z]*.{jsonl,csv}.gz')).toBeUndefined();
   });
 });

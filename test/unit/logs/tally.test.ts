@@ -48,4 +48,51 @@ describe('Tally', () => {
     expect(cats[OTHER_CATEGORY]).toEqual({ total: 100, blocked: 100 });
     expect(t.capped).toBe(true);
   });
+
+  it('keeps the 500 smallest category names, in first-seen order, however the input is cut into parts', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    // 3000 events over 1200 names, some repeating across the whole input.
+    const events = Array.from({ length: 3000 }, () => ({ name: `cat-${Math.floor(rnd() * 1200)}`, blocked: rnd() < 0.3 }));
+    events.push({ name: '__proto__', blocked: true });
+
+    // The rule, computed the plain way.
+    const names = [...new Set(events.map((e) => e.name))];
+    const kept = new Set([...names].sort().slice(0, MAX_CATEGORIES));
+    const expected: Array<[string, { total: number; blocked: number }]> = names.filter((n) => kept.has(n)).map((n) => [n, { total: 0, blocked: 0 }]);
+    const byName = new Map(expected);
+    const other = { total: 0, blocked: 0 };
+    for (const e of events) {
+      const cell = byName.get(e.name) ?? other;
+      cell.total++;
+      if (e.blocked) cell.blocked++;
+    }
+    expected.push([OTHER_CATEGORY, other]);
+
+    const tallyOf = (slice: typeof events) => {
+      const t = new Tally(1);
+      for (const e of slice) t.event(0, e.blocked ? BLOCK : PASS, e.name);
+      return t;
+    };
+    const whole = tallyOf(events);
+    expect(Object.entries(whole.byCategory())).toEqual(expected);
+    expect(whole.capped).toBe(true);
+    for (const cuts of [[1500], [100, 900, 2000, 2900], Array.from({ length: 29 }, (_, i) => (i + 1) * 100)]) {
+      const merged = new Tally(1);
+      [0, ...cuts].forEach((from, i) => merged.merge(tallyOf(events.slice(from, cuts[i] ?? events.length)).data()));
+      expect(Object.entries(merged.byCategory()), `cut at ${cuts.join(',')}`).toEqual(expected);
+    }
+  });
+
+  it('holds at most twice the cap of names at any time', () => {
+    const t = new Tally(1);
+    let most = 0;
+    for (let i = 0; i < 50_000; i++) {
+      t.event(0, PASS, `free text ${(i * 7919) % 50_000}`);
+      most = Math.max(most, (t as unknown as { categories: Map<string, unknown> }).categories.size);
+    }
+    expect(most).toBeLessThanOrEqual(2 * MAX_CATEGORIES);
+    expect(Object.keys(t.byCategory())).toHaveLength(MAX_CATEGORIES + 1);
+    expect(t.byCategory()[OTHER_CATEGORY]!.total).toBe(50_000 - MAX_CATEGORIES);
+  });
 });

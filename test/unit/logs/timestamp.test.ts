@@ -42,6 +42,15 @@ describe('TimestampReader', () => {
     expect(sh.fromString('1790000000')).toBeNaN();
   });
 
+  it('never quotes the value in a reason: a phone or ID number in a timestamp field stays out of the samples', () => {
+    for (const value of [13812345678, 1e20, 110101199003071234]) {
+      expect(sh.fromNumber(value)).toBeNaN();
+      expect(sh.reason).not.toMatch(/\d{5}/);
+    }
+    expect(sh.fromString('13812345678')).toBeNaN();
+    expect(sh.reason).not.toContain('13812345678');
+  });
+
   it.each([
     ['2026-13-01T00:00:00Z', /valid date/],
     ['2026-02-29T00:00:00Z', /valid date/],
