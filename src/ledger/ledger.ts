@@ -161,15 +161,6 @@ export class Ledger {
     return rows.sort((a, b) => a.seq - b.seq);
   }
 
-  /** The highest seq present in any table (can exceed the head if the head row was edited). */
-  async maxSeq(): Promise<number> {
-    let max = 0;
-    for (const table of Object.keys(CHAIN_TABLES)) {
-      const [r] = await this.driver.query<{ m: number | null }>(`SELECT MAX(seq) AS m FROM ${table}`);
-      max = Math.max(max, Number(r?.m ?? 0));
-    }
-    return max;
-  }
 
   async close(): Promise<void> {
     await this.driver.close();

@@ -15,13 +15,14 @@ const PAGE = 2000;
  * prev_hash pointing at nothing), rows removed from the end (the head points past the last row).
  */
 export async function verifyChain(ledger: Ledger): Promise<{ rows: number; head: { seq: number; hash: string }; problems: ChainProblem[] }> {
+  // The chain as of this head: a running daemon may append while we walk, and those rows are not
+  // this verification's business (they are checked next time).
   const head = await ledger.head();
-  const last = Math.max(head.seq, await ledger.maxSeq());
   const problems: ChainProblem[] = [];
   let prev: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
   let count = 0;
-  for (let from = 0; from < last; from += PAGE) {
-    for (const row of await ledger.chainRows(from, Math.min(from + PAGE, last))) {
+  for (let from = 0; from < head.seq; from += PAGE) {
+    for (const row of await ledger.chainRows(from, Math.min(from + PAGE, head.seq))) {
       count++;
       if (row.seq !== prev.seq + 1) {
         const gap = row.seq - prev.seq - 1;
@@ -39,12 +40,6 @@ export async function verifyChain(ledger: Ledger): Promise<{ rows: number; head:
       prev = { seq: row.seq, hash: row.hash };
     }
   }
-  // Every row must have been walked: a row outside 1..last (seq 0, negative, fractional) is never
-  // reached by the walk above, yet views and lookups would still read it.
-  for (const table of Object.keys(CHAIN_TABLES)) {
-    const strays = await ledger.query<{ seq: number }>(`SELECT seq FROM ${table} WHERE seq < 1 OR seq > ? OR seq <> CAST(seq AS INTEGER) ORDER BY seq`, [last]);
-    for (const r of strays) problems.push({ seq: Number(r.seq), table, message: `a row in ${table} has seq ${r.seq}, outside the chain (1–${last}): it was inserted by hand` });
-  }
   if (prev.seq !== head.seq || prev.hash !== head.hash) {
     problems.push({
       seq: head.seq,
@@ -53,6 +48,19 @@ export async function verifyChain(ledger: Ledger): Promise<{ rows: number; head:
           ? `the chain head is seq ${head.seq} but the last row is seq ${prev.seq}: rows at the end were deleted`
           : `the chain head (seq ${head.seq}, ${head.hash.slice(0, 12)}…) does not match the last row (seq ${prev.seq}, ${prev.hash.slice(0, 12)}…)`,
     });
+  }
+  // Every row must belong to the chain: a row outside it (seq 0, negative, fractional, or past the
+  // head, which no append leaves behind) is never walked, yet views and lookups read it. One
+  // statement compares with the head it sees, so rows a running daemon appends meanwhile (and
+  // the head that comes with them) are never mistaken for strays.
+  for (const table of Object.keys(CHAIN_TABLES)) {
+    const strays = await ledger.query<{ seq: number; head: number }>(
+      `SELECT seq, (SELECT seq FROM ledger_head WHERE id = 1) AS head FROM ${table}
+       WHERE seq < 1 OR seq <> CAST(seq AS INTEGER) OR seq > (SELECT seq FROM ledger_head WHERE id = 1) ORDER BY seq`,
+    );
+    for (const r of strays) {
+      problems.push({ seq: Number(r.seq), table, message: `a row in ${table} has seq ${r.seq}, outside the chain (1–${r.head}): it was inserted by hand` });
+    }
   }
   return { rows: count, head, problems };
 }

@@ -174,6 +174,25 @@ describe.each(adapters)('ledger contract: %s', (_name, url) => {
     await ledger.close();
   });
 
+  it('verifies cleanly while a daemon keeps appending', async () => {
+    const u = url();
+    const daemon = await openLedger(u, clock);
+    const verifier = await openLedger(u, clock);
+    for (let i = 0; i < 50; i++) await daemon.append({ table: 'events', event: 'tick', keys: { subject: `s${i}`, service_id: null }, body: { i } });
+    let appending = true;
+    const writer = (async () => {
+      for (let i = 0; appending; i++) await daemon.append({ table: 'events', event: 'tock', keys: { subject: `t${i}`, service_id: null }, body: { i } });
+    })();
+    const results = [];
+    for (let k = 0; k < 5; k++) results.push(await verifyChain(verifier));
+    appending = false;
+    await writer;
+    expect(results.flatMap((r) => r.problems)).toEqual([]);
+    expect(results.at(-1)!.rows).toBeGreaterThanOrEqual(50);
+    await daemon.close();
+    await verifier.close();
+  });
+
   it('names a row slipped in outside the chain (seq 0, negative, fractional)', async () => {
     const ledger = await open();
     await ledger.append({ table: 'events', event: 'tick', keys: { subject: 's1', service_id: null }, body: {} });
