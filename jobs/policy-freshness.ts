@@ -33,17 +33,8 @@ import type { CheckHandler, CheckOutcome } from './types.js';
  * Evidence is counts and hashes only: the lists themselves are sensitive and stay where they are.
  */
 
-export interface FileFacts {
+export interface FileFacts extends Counted {
   file: string;
-  /** Of the raw file as read (evidence). */
-  sha256: string;
-  /** Of the normalized entry set: what decides whether the content changed. */
-  contentSha256: string;
-  bytes: number;
-  entries: number;
-  uniqueEntries: number;
-  /** Lines that could not be read as an entry (bad JSON in a .jsonl bank). */
-  malformed: number;
   /** The earliest instant this content could have appeared (see above). */
   unchangedSince: string;
   /** The first run that saw this content. */
@@ -227,11 +218,14 @@ function summarize(locale: Locale, facts: Partial<Record<Part, FileFacts>>): str
 }
 
 interface Counted {
+  /** Of the raw file as read (evidence). */
   sha256: string;
+  /** Of the normalized entry set: what decides whether the content changed. */
   contentSha256: string;
   bytes: number;
   entries: number;
   uniqueEntries: number;
+  /** Lines that could not be read as an entry (bad JSON in a .jsonl bank). */
   malformed: number;
 }
 
