@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fsyncPath } from '../lib/atomic-file.js';
 import { canonicalJson, hashingStream } from '../lib/hash.js';
 import type { EvidenceRef } from '../lib/result.js';
 
@@ -93,12 +94,7 @@ export class EvidenceWriter {
       if (this.sealed && name !== MANIFEST) {
         throw new Error(`evidence of run ${this.ids.runId} was sealed while "${name}" was still being written (timeout or shutdown); it is not part of the run`);
       }
-      const fh = await open(temp, 'r');
-      try {
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
+      await fsyncPath(temp);
       await rename(temp, target);
       await chmod(target, 0o444);
     } catch (err) {
@@ -144,7 +140,7 @@ export class EvidenceWriter {
     };
     await this.writeJson(MANIFEST, manifest);
     this.finalized = true;
-    await syncDir(this.absDir);
+    await fsyncPath(this.absDir);
     await chmod(this.absDir, 0o555);
     return this.files();
   }
@@ -162,11 +158,3 @@ export class EvidenceWriter {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { stringify } from 'yaml';
 import type { Archive } from '../archive/store.js';
 import { findService, type Config } from '../config/normalize.js';
 import { listCases, resolveCasesInTx } from '../ledger/cases.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { writeFileAtomic } from '../lib/atomic-file.js';
 import type { Clock } from '../lib/clock.js';
 import { PermanentError, UsageError, errorCode } from '../lib/errors.js';
 import { sha256 } from '../lib/hash.js';
@@ -95,7 +95,7 @@ export async function acceptBaseline(deps: { config: Config; ledger: Ledger; arc
   const evidence = await writer.finalize();
 
   try {
-    await writeAtomically(service.baseline, text);
+    await writeFileAtomic(service.baseline, text);
   } catch (err) {
     throw new PermanentError(`cannot write the baseline file ${service.baseline}: ${errorCode(err) ?? String(err)}; baseline accept needs write access to it (a read-only config mount?)`, { cause: err });
   }
@@ -129,7 +129,7 @@ export async function acceptBaseline(deps: { config: Config; ledger: Ledger; arc
   } catch (err) {
     // Not recorded, so not accepted: put the previous baseline back.
     if (previousText === undefined) await rm(service.baseline, { force: true });
-    else await writeAtomically(service.baseline, previousText);
+    else await writeFileAtomic(service.baseline, previousText);
     throw err;
   }
 }
@@ -143,13 +143,3 @@ function baselineText(inv: Inventory, meta: { service: string; ref: string; by: 
   return `${header.join('\n')}\n${stringify(normalize(inv), { lineWidth: 0 })}`;
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.tmp-${randomBytes(4).toString('hex')}`);
-  try {
-    await writeFile(temp, text, { flush: true });
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-}

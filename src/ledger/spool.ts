@@ -1,5 +1,6 @@
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../lib/atomic-file.js';
 import { errorCode, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Result } from '../lib/result.js';
@@ -23,9 +24,7 @@ export class ResultSpool {
   async put(result: Result): Promise<string> {
     await mkdir(this.dir, { recursive: true });
     const file = join(this.dir, `${result.runId}.json`);
-    const temp = `${file}.tmp`;
-    await writeFile(temp, JSON.stringify(result), { flush: true });
-    await rename(temp, file);
+    await writeFileAtomic(file, JSON.stringify(result));
     return file;
   }
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DateTime } from 'luxon';
 import { ZipFile } from 'yazl';
+import { fsyncPath } from '../../lib/atomic-file.js';
 import { hashingStream } from '../../lib/hash.js';
 
 /**
@@ -61,12 +62,7 @@ export async function writeZip(outPath: string, entries: ZipEntry[], stamp: Date
   let whole: { sha256: string; bytes: number } | undefined;
   try {
     await pipeline(output, hashingStream((h) => (whole = h)), createWriteStream(temp, { mode: 0o644 }));
-    const fh = await open(temp, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await fsyncPath(temp);
     await rename(temp, outPath);
   } catch (err) {
     await rm(temp, { force: true });

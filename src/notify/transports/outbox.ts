@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
+import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { errorCode, errorMessage } from '../../lib/errors.js';
 import { sha256 } from '../../lib/hash.js';
 import type { PendingNotification } from '../../ledger/notifications.js';
@@ -22,9 +22,7 @@ export function outboxTransport(dir: string): MailTransport {
         const info = await composer.sendMail(mailOptions(m));
         const file = join(dir, outboxFileName(m));
         await mkdir(dir, { recursive: true });
-        const temp = `${file}.tmp-${randomBytes(4).toString('hex')}`;
-        await writeFile(temp, info.message as Buffer);
-        await rename(temp, file);
+        await writeFileAtomic(file, info.message as Buffer);
         const recipients = [...m.to, ...m.cc];
         return { messageId: m.messageId, accepted: recipients, rejected: [], file };
       } catch (err) {
